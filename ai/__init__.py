@@ -1,0 +1,1 @@
+"""AI pipeline: provider router, regions, BYOK, features (issue 5)."""

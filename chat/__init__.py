@@ -1,0 +1,1 @@
+"""Realtime chat: visitor widget, operator inbox, websocket protocol (issue 4)."""

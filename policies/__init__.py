@@ -1,0 +1,1 @@
+"""Acceptable-use policies: rate limits, suspension, retention."""

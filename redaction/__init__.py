@@ -1,0 +1,1 @@
+"""Redaction engine: nothing personal reaches an AI provider (issue 3)."""

@@ -1,0 +1,5 @@
+"""Websocket routes of every app, collected in one place."""
+
+from typing import Any
+
+websocket_urlpatterns: list[Any] = []

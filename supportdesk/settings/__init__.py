@@ -1,0 +1,1 @@
+"""Settings are split: base (shared), local (make run), test (pytest), production (env only)."""

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tenants.api.urls import urlpatterns as tenant_api
+from tenants.api.urls import workspace_patterns as tenant_workspace_api
+from tenants.demo import demo_page
+
+admin.site.site_header = "SupportDesk platform admin"
+
+api_v1 = [
+    *tenant_api,
+    path("w/<slug:workspace_slug>/", include(tenant_workspace_api)),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("demo/", demo_page, name="demo"),
+    path("", include("tenants.urls")),
+]

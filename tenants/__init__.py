@@ -1,0 +1,1 @@
+"""Tenancy: workspaces, brands, memberships, fail-closed scoping and row-level security."""
