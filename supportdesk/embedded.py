@@ -19,6 +19,7 @@ import os
 import signal
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -30,7 +31,7 @@ DATABASE_NAME = "supportdesk"
 # Hush tldextract (pulled in by presidio) before anything imports it: no network here.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 # platformdirs (used by pgserver) warns when XDG_RUNTIME_DIR is unset; pgserver falls back to /tmp.
-os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # noqa: S108
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 
 def _pid_alive(pid: int) -> bool:

@@ -93,16 +93,13 @@ def main() -> int:
 
 
 def _print_banner(origin: str, elapsed: float) -> None:
-    from tenants.demo import DEMO_LOGINS, DEMO_PASSWORD, STAFF_LOGIN
-
     lines = [
-        f"ready in {elapsed:.1f}s",
-        f"  Inbox / login     {origin}/login/",
+        f"set up in {elapsed:.1f}s; starting web, worker and beat",
+        f"  Sign in           {origin}/login/",
         f"  Demo website      {origin}/demo/",
         f"  API docs          {origin}/api/docs/",
         f"  Platform admin    {origin}/admin/",
-        "  Demo logins (password: " + DEMO_PASSWORD + "):",
-        *[f"    {login.email:<24} {login.role}" for login in [*DEMO_LOGINS, STAFF_LOGIN]],
+        "  Demo logins: see the seed_demo lines above.",
     ]
     for line in lines:
         _say(line)

@@ -36,3 +36,9 @@ DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 
 ALLOWED_HOSTS = ["*"]
 DEMO_PAGE_ENABLED = True
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -46,3 +46,9 @@ FIELD_ENCRYPTION_KEYS = [
 ]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DEMO_PAGE_ENABLED = True
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.demo import seed_demo
+from tenants.demo import DEMO_LOGINS, DEMO_PASSWORD, STAFF_LOGIN, seed_demo
 
 
 class Command(BaseCommand):
@@ -18,3 +18,6 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates known passwords: refusing outside DEBUG.")
         created = seed_demo(origin=options["origin"])
         self.stdout.write("demo seeded" if created else "demo already seeded")
+        self.stdout.write(f"demo logins (password: {DEMO_PASSWORD}):")
+        for login in [*DEMO_LOGINS, STAFF_LOGIN]:
+            self.stdout.write(f"  {login.email:<24} {login.role}")
