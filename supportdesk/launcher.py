@@ -9,9 +9,11 @@ simply reused by the next `make run`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -21,14 +23,13 @@ from pathlib import Path
 from supportdesk import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
-DEVDATA = ROOT / ".devdata"
+DEVDATA = Path(os.environ.get("SUPPORTDESK_DEVDATA", ROOT / ".devdata")).resolve()
 
 
 def _say(message: str) -> None:
-    try:
+    # `make run | tee` and Ctrl-C: tee dies first; keep cleaning up.
+    with contextlib.suppress(BrokenPipeError):
         print(f"[supportdesk] {message}", flush=True)
-    except BrokenPipeError:  # `make run | tee` and Ctrl-C: tee dies first; keep cleaning up
-        pass
 
 
 def _ensure_local_secrets() -> None:
@@ -48,7 +49,12 @@ def _manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
 
 
-def _child(cmd: str) -> str:
+def _child(cmd: str, *, delay: float = 0) -> str:
+    """A honcho command line whose process dies with the launcher (PR_SET_PDEATHSIG survives
+    exec). Worker and beat start a moment after the web so that, on 2 cores, the page comes
+    first."""
+    if delay:
+        cmd = f"sh -c {shlex.quote(f'sleep {delay}; exec {cmd}')}"
     pdeathsig = "setpriv --pdeathsig TERM -- " if shutil.which("setpriv") else ""
     return f"exec {pdeathsig}{cmd}"
 
@@ -80,10 +86,15 @@ def main() -> int:
         "".join(f"{k}={v}\n" for k, v in services.environ().items())
     )
     try:
-        migrate_env = dict(env, DATABASE_URL=env["DATABASE_OWNER_URL"])
-        _manage("migrate", "--noinput", "-v", "0", env=migrate_env)
+        # One Django start-up for both: migrate must run as the owner role; the seed uses the
+        # workspace scope like the app does, so RLS (forced on the owner too) is respected.
         origin = f"http://{args.host}:{args.port}"
-        _manage("seed_demo", "--origin", origin, env=env)
+        _manage(
+            "bootstrap_local",
+            "--origin",
+            origin,
+            env=dict(env, DATABASE_URL=env["DATABASE_OWNER_URL"]),
+        )
         _print_banner(origin, time.monotonic() - started)
         return _run_children(args, env)
     finally:
@@ -119,7 +130,10 @@ def _run_children(args: argparse.Namespace, env: dict[str, str]) -> int:
     if not args.no_worker:
         manager.add_process(
             "worker",
-            _child(f"{python} -m celery -A supportdesk worker -l info -Q default,ai --concurrency 2"),
+            _child(
+                f"{python} -m celery -A supportdesk worker -l info -Q default,ai --concurrency 2",
+                delay=2,
+            ),
             env=env,
             cwd=str(ROOT),
         )
@@ -127,7 +141,8 @@ def _run_children(args: argparse.Namespace, env: dict[str, str]) -> int:
             "beat",
             _child(
                 f"{python} -m celery -A supportdesk beat -l info "
-                f"--schedule {DEVDATA / 'celerybeat-schedule'}"
+                f"--schedule {DEVDATA / 'celerybeat-schedule'}",
+                delay=2,
             ),
             env=env,
             cwd=str(ROOT),

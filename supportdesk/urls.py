@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tenants.api.urls import urlpatterns as tenant_api
@@ -8,7 +8,7 @@ from tenants.demo import demo_page
 
 admin.site.site_header = "SupportDesk platform admin"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     *tenant_api,
     path("w/<slug:workspace_slug>/", include(tenant_workspace_api)),
 ]
@@ -21,3 +21,8 @@ urlpatterns = [
     path("demo/", demo_page, name="demo"),
     path("", include("tenants.urls")),
 ]
+
+handler400 = "supportdesk.errors.bad_request"
+handler403 = "supportdesk.errors.permission_denied"
+handler404 = "supportdesk.errors.page_not_found"
+handler500 = "supportdesk.errors.server_error"

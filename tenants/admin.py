@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .models import Brand, Membership, Workspace, WorkspaceStatusEvent
+from .scope import workspace_scope
 from .services import workspace_set_status
 
 
@@ -29,7 +30,11 @@ class WorkspaceAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.instance.pk and "status" in self.changed_data and not data.get("status_reason", "").strip():
+        if (
+            self.instance.pk
+            and "status" in self.changed_data
+            and not data.get("status_reason", "").strip()
+        ):
             self.add_error("status_reason", "Say why the status changes.")
         return data
 
@@ -38,7 +43,7 @@ class StatusEventInline(admin.TabularInline):
     model = WorkspaceStatusEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
+    fields = ("created_at", "from_status", "to_status", "actor_label", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -83,7 +88,26 @@ class WorkspaceStatusEventAdmin(admin.ModelAdmin):
         return False
 
 
+class TenantAdminForm(forms.ModelForm):
+    """Model validation (unique constraints such as one brand name per workspace) queries through
+    the scoped manager, which raises with no workspace bound: run it in the row's workspace."""
+
+    # _post_clean is the hook Django's own forms override (BaseUserCreationForm); it is not in the
+    # stubs, hence the ignores.
+    def _post_clean(self) -> None:
+        chosen = self.cleaned_data.get("workspace")
+        workspace_id = chosen.pk if chosen is not None else self.instance.workspace_id
+        if workspace_id is None:
+            # No valid workspace: the form already has that error and skips the constraints.
+            super()._post_clean()  # type: ignore[misc]
+            return
+        with workspace_scope(workspace_id):
+            super()._post_clean()  # type: ignore[misc]
+
+
 class TenantAdmin(admin.ModelAdmin):
+    form = TenantAdminForm
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.model.objects.unscoped()  # type: ignore[attr-defined,no-any-return]
 

@@ -11,7 +11,9 @@ from .models import TenantModel
 
 
 @checks.register(checks.Tags.models)
-def tenant_models_use_scoped_manager(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def tenant_models_use_scoped_manager(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     from .managers import WorkspaceScopedManager
 
     errors: list[checks.CheckMessage] = []

@@ -1,4 +1,5 @@
-"""The seeded demo: an Acme workspace with three people, a brand, and a page embedding the widget."""
+"""The seeded demo: an Acme workspace with three people, a brand, and a page embedding the
+widget."""
 
 from __future__ import annotations
 

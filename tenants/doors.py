@@ -27,7 +27,9 @@ def workspace_view(min_role: str = Role.OPERATOR) -> Callable[[F], F]:
 
     def decorator(view: F) -> F:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, workspace_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, workspace_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             try:
@@ -35,7 +37,9 @@ def workspace_view(min_role: str = Role.OPERATOR) -> Callable[[F], F]:
             except NotFound:
                 raise Http404("No such workspace.") from None
             if workspace.is_terminated:
-                return render(request, "tenants/terminated.html", {"workspace": workspace}, status=403)
+                return render(
+                    request, "tenants/terminated.html", {"workspace": workspace}, status=403
+                )
             if not role_at_least(membership.role, min_role):
                 return render(
                     request,

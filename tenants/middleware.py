@@ -29,14 +29,16 @@ class TenantScopeMiddleware:
         return request.path.startswith(self._admin_prefix)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with transaction.atomic(), ExitStack() as stack:
-            user = request.user
-            if user.is_authenticated:
-                stack.enter_context(user_scope(user.pk))
-                if user.is_staff and user.is_active and self._is_admin(request):
-                    stack.enter_context(platform_scope("django admin for platform staff"))
-            response = self.get_response(request)
+        with transaction.atomic():
+            with ExitStack() as stack:
+                user = request.user
+                if user.is_authenticated:
+                    stack.enter_context(user_scope(user.pk))
+                    if user.is_staff and user.is_active and self._is_admin(request):
+                        stack.enter_context(platform_scope("django admin for platform staff"))
+                response = self.get_response(request)
             if response.status_code >= 500:
-                # Django turned an exception into a response: keep nothing half-written.
+                # Django turned an exception into a response: keep nothing half-written. Marked on
+                # the request's outermost block, after the scopes closed, so it covers everything.
                 transaction.set_rollback(True)
         return response

@@ -53,9 +53,7 @@ class Workspace(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(plan__in=Plan.values), name="workspace_plan_valid"
-            ),
+            models.CheckConstraint(condition=Q(plan__in=Plan.values), name="workspace_plan_valid"),
             models.CheckConstraint(
                 condition=Q(status__in=WorkspaceStatus.values), name="workspace_status_valid"
             ),
@@ -100,7 +98,9 @@ class Brand(TenantModel):
     """A customer-facing brand of a workspace; its widget key is public but unguessable."""
 
     name = models.CharField(max_length=120)
-    widget_key = models.CharField(max_length=64, unique=True, default=new_widget_key, editable=False)
+    widget_key = models.CharField(
+        max_length=64, unique=True, default=new_widget_key, editable=False
+    )
     allowed_origins = ArrayField(models.CharField(max_length=255), default=list, blank=True)
     default_language = models.CharField(max_length=16, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,7 +150,9 @@ class WorkspaceStatusEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=254, help_text="Who, kept even if the user is deleted.")
+    actor_label = models.CharField(
+        max_length=254, help_text="Who, kept even if the user is deleted."
+    )
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 

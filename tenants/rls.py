@@ -36,7 +36,9 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
         model = state.apps.get_model(app_label, self.model_name)
         return str(model._meta.db_table)
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         table = schema_editor.quote_name(self._table(app_label, to_state))
         statements = [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
@@ -52,7 +54,9 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
         for statement in statements:
             schema_editor.execute(statement)
 
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         table = schema_editor.quote_name(self._table(app_label, from_state))
         schema_editor.execute(f"DROP POLICY IF EXISTS tenant_extra_read ON {table}")
         schema_editor.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")

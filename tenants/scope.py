@@ -71,7 +71,9 @@ def _set_local(setting: str, value: str, *, using: str) -> str:
 
 
 @contextmanager
-def _bind(var: ContextVar, value: object, setting: str, db_value: str, using: str) -> Iterator[None]:
+def _bind(
+    var: ContextVar, value: object, setting: str, db_value: str, using: str
+) -> Iterator[None]:
     with transaction.atomic(using=using):
         previous = _set_local(setting, db_value, using=using)
         token = var.set(value)

@@ -26,7 +26,9 @@ def workspaces_for_user(user: AbstractBaseUser | AnonymousUser) -> list[tuple[Wo
     return [(m.workspace, m.role) for m in rows]
 
 
-def access_workspace(user: AbstractBaseUser | AnonymousUser, slug: str) -> tuple[Workspace, Membership]:
+def access_workspace(
+    user: AbstractBaseUser | AnonymousUser, slug: str
+) -> tuple[Workspace, Membership]:
     """The workspace named by ``slug`` and the user's membership; NotFound if either is missing.
 
     Runs under user_scope (RLS shows a user only their own memberships), so a workspace the user
@@ -35,7 +37,10 @@ def access_workspace(user: AbstractBaseUser | AnonymousUser, slug: str) -> tuple
     if not user.is_authenticated or not isinstance(slug, str) or len(slug) > 50:
         raise NotFound
     membership = (
-        Membership.objects.own(user.pk).select_related("workspace").filter(workspace__slug=slug).first()
+        Membership.objects.own(user.pk)
+        .select_related("workspace")
+        .filter(workspace__slug=slug)
+        .first()
     )
     if membership is None:
         raise NotFound
@@ -73,7 +78,12 @@ def brand_for_widget_key(widget_key: str) -> Brand:
     if not isinstance(widget_key, str) or not widget_key.startswith("wk_") or len(widget_key) > 64:
         raise NotFound
     with platform_scope("resolve a public widget key to its brand"):
-        brand = Brand.objects.unscoped().select_related("workspace").filter(widget_key=widget_key).first()
+        brand = (
+            Brand.objects.unscoped()
+            .select_related("workspace")
+            .filter(widget_key=widget_key)
+            .first()
+        )
     if brand is None:
         raise NotFound
     return brand

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -34,7 +37,9 @@ LANGUAGE_MAX = 16
 # ---------------------------------------------------------------- workspaces
 
 
-def workspace_create(*, name: str, owner: AbstractBaseUser, slug: str = "", plan: str = Plan.STARTER) -> Workspace:
+def workspace_create(
+    *, name: str, owner: AbstractBaseUser, slug: str = "", plan: str = Plan.STARTER
+) -> Workspace:
     """Create a workspace and make ``owner`` its first owner."""
     slug = slug or slugify(name)[:50]
     if not slug:
@@ -55,7 +60,9 @@ def workspace_update(
 ) -> Workspace:
     """Admins rename; only owners change the plan. Runs inside the workspace scope."""
     if not role_at_least(actor.role, Role.ADMIN):
-        raise Forbidden("Only admins and owners can change workspace settings.", code="insufficient_role")
+        raise Forbidden(
+            "Only admins and owners can change workspace settings.", code="insufficient_role"
+        )
     fields: list[str] = []
     if name is not None:
         if not name.strip():
@@ -75,14 +82,19 @@ def workspace_update(
 
 
 def workspace_set_status(
-    *, workspace: Workspace, status: str, actor: AbstractBaseUser | None, reason: str
+    *, workspace: Workspace, status: str, actor: AuthUser | None, reason: str
 ) -> WorkspaceStatusEvent | None:
-    """Platform staff only: suspend, terminate or reactivate, always with a reason in the audit log."""
+    """Platform staff only: suspend, terminate or reactivate.
+
+    Always with a reason, kept in the audit log."""
     if status not in WorkspaceStatus.values:
         raise ServiceError(f"Unknown status {status!r}.", code="invalid_status")
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Say why the status changes: the reason is kept in the audit log.", code="reason_required")
+        raise ServiceError(
+            "Say why the status changes: the reason is kept in the audit log.",
+            code="reason_required",
+        )
     with transaction.atomic():
         locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
         if locked.status == status:
@@ -111,10 +123,62 @@ def workspace_require_active(*, workspace: Workspace) -> None:
             code="workspace_suspended",
         )
     if workspace.is_terminated:
-        raise WorkspaceUnavailable("This workspace has been terminated.", code="workspace_terminated")
+        raise WorkspaceUnavailable(
+            "This workspace has been terminated.", code="workspace_terminated"
+        )
 
 
 # ---------------------------------------------------------------- brands
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _origin_host(hostname: str) -> str | None:
+    """The host as a browser writes it in an Origin header, or None if it is not a host."""
+    if ":" in hostname:
+        try:
+            address = ipaddress.IPv6Address(hostname)
+        except ValueError:
+            return None
+        # A zone id ("%eth0") only means something on one machine; browsers never send one.
+        return None if address.scope_id else f"[{address.compressed}]"
+    try:
+        ascii_host = hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(p) for p in ascii_host.split(".")):
+        return None
+    return ascii_host
+
+
+def _normalise_origin(raw: object) -> str:
+    if not isinstance(raw, str) or len(raw) > 255:
+        raise ServiceError(
+            "Each origin is a string like https://www.example.com.", code="invalid_origins"
+        )
+    not_an_origin = ServiceError(
+        f"{raw!r} is not an origin: use scheme://host[:port] with no path.",
+        code="invalid_origins",
+        details={"origin": raw},
+    )
+    try:
+        parts = urlsplit(raw.strip())
+        port = parts.port
+    except ValueError:  # an unbalanced IPv6 bracket, a port that is not a number or out of range
+        raise not_an_origin from None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or parts.path not in {"", "/"}:
+        raise not_an_origin
+    if parts.query or parts.fragment or parts.username or parts.password or port == 0:
+        raise not_an_origin
+    host = _origin_host(parts.hostname)
+    if host is None:
+        raise not_an_origin
+    # Browsers leave a scheme's default port out of the Origin header; so must we to match it.
+    if port is None or port == _DEFAULT_PORTS[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
 
 
 def _normalise_origins(origins: list[str]) -> list[str]:
@@ -124,22 +188,7 @@ def _normalise_origins(origins: list[str]) -> list[str]:
         raise ServiceError(f"At most {MAX_ORIGINS} allowed origins.", code="invalid_origins")
     cleaned: list[str] = []
     for raw in origins:
-        if not isinstance(raw, str) or len(raw) > 255:
-            raise ServiceError("Each origin is a string like https://www.example.com.", code="invalid_origins")
-        parts = urlsplit(raw.strip())
-        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
-            raise ServiceError(
-                f"{raw!r} is not an origin: use scheme://host[:port] with no path.",
-                code="invalid_origins",
-                details={"origin": raw},
-            )
-        if parts.query or parts.fragment or parts.username or parts.password:
-            raise ServiceError(f"{raw!r} is not an origin.", code="invalid_origins", details={"origin": raw})
-        try:
-            port = parts.port
-        except ValueError:
-            raise ServiceError(f"{raw!r} has an invalid port.", code="invalid_origins") from None
-        origin = f"{parts.scheme}://{parts.hostname.lower()}" + (f":{port}" if port else "")
+        origin = _normalise_origin(raw)
         if origin not in cleaned:
             cleaned.append(origin)
     return cleaned
@@ -147,10 +196,14 @@ def _normalise_origins(origins: list[str]) -> list[str]:
 
 def _clean_language(language: str) -> str:
     if not isinstance(language, str) or not (2 <= len(language) <= LANGUAGE_MAX):
-        raise ServiceError("default_language is a language tag such as 'en' or 'pt-BR'.", code="invalid_language")
+        raise ServiceError(
+            "default_language is a language tag such as 'en' or 'pt-BR'.", code="invalid_language"
+        )
     parts = language.split("-")
     if not all(p.isalnum() and p.isascii() for p in parts) or not parts[0].isalpha():
-        raise ServiceError("default_language is a language tag such as 'en' or 'pt-BR'.", code="invalid_language")
+        raise ServiceError(
+            "default_language is a language tag such as 'en' or 'pt-BR'.", code="invalid_language"
+        )
     return language
 
 
@@ -172,7 +225,9 @@ def brand_create(
                 default_language=language,
             )
     except IntegrityError:
-        raise Conflict(f"A brand named {name!r} already exists in this workspace.", code="brand_exists") from None
+        raise Conflict(
+            f"A brand named {name!r} already exists in this workspace.", code="brand_exists"
+        ) from None
 
 
 def brand_update(
@@ -200,7 +255,9 @@ def brand_update(
             with transaction.atomic():
                 brand.save(update_fields=fields)
         except IntegrityError:
-            raise Conflict("A brand with that name already exists in this workspace.", code="brand_exists") from None
+            raise Conflict(
+                "A brand with that name already exists in this workspace.", code="brand_exists"
+            ) from None
     return brand
 
 
@@ -218,8 +275,12 @@ def brand_delete(*, brand: Brand) -> None:
 # ---------------------------------------------------------------- memberships
 
 
-def _owner_count() -> int:
-    return Membership.objects.filter(role=Role.OWNER).count()
+def _lock_owner_count() -> int:
+    """Lock every owner row (in id order, so concurrent callers queue instead of deadlocking)
+    and count them: two owners demoting each other at once cannot leave the workspace ownerless.
+    Caller holds a transaction."""
+    owners = Membership.objects.select_for_update().filter(role=Role.OWNER).order_by("pk")
+    return len(list(owners.values_list("pk", flat=True)))
 
 
 def membership_add(*, actor: Membership, email: str, role: str) -> Membership:
@@ -230,12 +291,19 @@ def membership_add(*, actor: Membership, email: str, role: str) -> Membership:
     if actor.role != Role.OWNER:
         raise Forbidden("Only owners manage members.", code="insufficient_role")
     if role not in Role.values:
-        raise ServiceError(f"Unknown role {role!r}: use owner, admin or operator.", code="invalid_role")
+        raise ServiceError(
+            f"Unknown role {role!r}: use owner, admin or operator.", code="invalid_role"
+        )
     email = (email or "").strip().lower()
     if "@" not in email or len(email) > 254:
         raise ServiceError("Give the member's email address.", code="invalid_email")
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
+        # An account that signs in with this address counts even if its email changed since:
+        # creating another one would collide on the unique username.
+        user = (
+            User.objects.filter(email__iexact=email).order_by("pk").first()
+            or User.objects.filter(username__iexact=email).order_by("pk").first()
+        )
         if user is None:
             user = User(username=email, email=email)
             user.set_unusable_password()
@@ -249,10 +317,13 @@ def membership_change_role(*, actor: Membership, membership: Membership, role: s
     if actor.role != Role.OWNER:
         raise Forbidden("Only owners manage members.", code="insufficient_role")
     if role not in Role.values:
-        raise ServiceError(f"Unknown role {role!r}: use owner, admin or operator.", code="invalid_role")
+        raise ServiceError(
+            f"Unknown role {role!r}: use owner, admin or operator.", code="invalid_role"
+        )
     with transaction.atomic():
+        owners = _lock_owner_count()
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        if locked.role == Role.OWNER and role != Role.OWNER and _owner_count() <= 1:
+        if locked.role == Role.OWNER and role != Role.OWNER and owners <= 1:
             raise Conflict("A workspace keeps at least one owner.", code="last_owner")
         locked.role = role
         locked.save(update_fields=["role"])
@@ -264,7 +335,8 @@ def membership_remove(*, actor: Membership, membership: Membership) -> None:
     if actor.role != Role.OWNER:
         raise Forbidden("Only owners manage members.", code="insufficient_role")
     with transaction.atomic():
+        owners = _lock_owner_count()
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        if locked.role == Role.OWNER and _owner_count() <= 1:
+        if locked.role == Role.OWNER and owners <= 1:
             raise Conflict("A workspace keeps at least one owner.", code="last_owner")
         locked.delete()

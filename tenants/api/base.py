@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
+from django.http.response import HttpResponseBase
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.errors import WorkspaceUnavailable
@@ -18,6 +18,7 @@ from tenants.scope import user_scope, workspace_scope
 from tenants.selectors import NotFound, access_workspace
 
 from .errors import InsufficientRole, PayloadTooLarge, WorkspaceNotFound
+from .parsers import JSONParser
 
 
 class BodyLimitMixin:
@@ -27,7 +28,9 @@ class BodyLimitMixin:
         except ValueError:
             length = 0
         if length > settings.API_MAX_BODY_BYTES:
-            raise PayloadTooLarge(f"The request body is limited to {settings.API_MAX_BODY_BYTES} bytes.")
+            raise PayloadTooLarge(
+                f"The request body is limited to {settings.API_MAX_BODY_BYTES} bytes."
+            )
 
 
 class WorkspaceAPIView(BodyLimitMixin, APIView):
@@ -35,6 +38,7 @@ class WorkspaceAPIView(BodyLimitMixin, APIView):
     ``self.workspace`` / ``self.membership``. They never override get_queryset/get_object."""
 
     roles: ClassVar[dict[str, str]] = {"GET": Role.OPERATOR}
+    parser_classes = [JSONParser]
     workspace: Workspace
     membership: Membership
 
@@ -47,10 +51,14 @@ class WorkspaceAPIView(BodyLimitMixin, APIView):
         except NotFound:
             raise WorkspaceNotFound() from None
         if workspace.is_terminated:
-            raise WorkspaceUnavailable("This workspace has been terminated.", code="workspace_terminated")
+            raise WorkspaceUnavailable(
+                "This workspace has been terminated.", code="workspace_terminated"
+            )
         needed = self.roles.get(request.method or "GET")
         if needed is None:
-            needed = Role.OWNER if request.method not in ("GET", "HEAD", "OPTIONS") else Role.OPERATOR
+            needed = (
+                Role.OWNER if request.method not in ("GET", "HEAD", "OPTIONS") else Role.OPERATOR
+            )
         if request.method in ("HEAD", "OPTIONS"):
             needed = self.roles.get("GET", Role.OPERATOR)
         if not role_at_least(membership.role, needed):
@@ -58,9 +66,12 @@ class WorkspaceAPIView(BodyLimitMixin, APIView):
         self.workspace, self.membership = workspace, membership
         self._scope.enter_context(workspace_scope(workspace.pk))
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        with transaction.atomic(), ExitStack() as self._scope:
-            response = super().dispatch(request, *args, **kwargs)
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with transaction.atomic():
+            with ExitStack() as self._scope:
+                response = super().dispatch(request, *args, **kwargs)
             if response.status_code >= 400:
+                # A refused request keeps nothing; marked on this view's outermost block after
+                # the scopes closed, so it covers every write the handler made.
                 transaction.set_rollback(True)
         return response

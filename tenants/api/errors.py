@@ -62,13 +62,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.APIException):
-        code = exc.default_code if type(exc) not in _CODES else _CODES[type(exc)]
+        code = _CODES.get(type(exc), exc.default_code)
         if isinstance(exc, exceptions.ValidationError):
-            return error_response(exc.status_code, "invalid", "The request has invalid fields.", exc.detail)
-        message = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else exc.default_detail
+            return error_response(
+                exc.status_code, "invalid", "The request has invalid fields.", exc.detail
+            )
+        message = (
+            str(exc.detail) if not isinstance(exc.detail, (list, dict)) else exc.default_detail
+        )
         response = error_response(exc.status_code, str(code), str(message))
-        if isinstance(exc, exceptions.Throttled) and exc.wait:
-            response["Retry-After"] = str(int(exc.wait))
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait:
+            response["Retry-After"] = str(int(wait))
         return response
     logger.exception("unhandled API error", exc_info=exc)
-    return error_response(500, "server_error", "Something went wrong on our side; nothing was changed.")
+    return error_response(
+        500, "server_error", "Something went wrong on our side; nothing was changed."
+    )

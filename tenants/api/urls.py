@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from . import views
 
@@ -17,7 +16,11 @@ workspace_patterns = [
 ]
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
-    path("widget/<str:widget_key>/config/", views.WidgetConfigView.as_view(), name="api-widget-config"),
+    path(
+        "widget/<str:widget_key>/config/",
+        views.WidgetConfigView.as_view(),
+        name="api-widget-config",
+    ),
 ]

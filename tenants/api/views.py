@@ -1,11 +1,15 @@
-"""Workspace, member and brand endpoints. HTTP in/out only: validate -> selector/service -> serialize."""
+"""Workspace, member and brand endpoints.
+
+HTTP in/out only: validate -> selector/service -> serialize."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import exceptions, parsers, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,9 +19,11 @@ from tenants import selectors, services
 from tenants.errors import WorkspaceUnavailable
 from tenants.models import Role
 from tenants.scope import user_scope
+from tenants.throttle import login_allowed, login_succeeded
 
 from .base import BodyLimitMixin, WorkspaceAPIView
 from .errors import error_response
+from .parsers import JSONParser
 from .serializers import (
     BrandIn,
     BrandOut,
@@ -38,6 +44,28 @@ def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
+class TokenView(BodyLimitMixin, ObtainAuthToken):
+    """Exchange a username and password for an API token.
+
+    A password guesser gets the same per-account and per-IP limits as the login page; without
+    them this endpoint would be a way around the login throttle."""
+
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.check_body_size(request)
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        username = str(data.get("username", ""))[:254]
+        if not login_allowed(request, username):
+            raise exceptions.Throttled(detail="Too many sign-in attempts: wait a few minutes.")
+        response = super().post(request, *args, **kwargs)
+        login_succeeded(request, username)
+        return response
+
+
 class MeView(APIView):
     @extend_schema(responses=MeOut, summary="The signed-in user and their workspaces")
     def get(self, request: Request) -> Response:
@@ -46,7 +74,7 @@ class MeView(APIView):
         return Response(
             {
                 "id": request.user.pk,
-                "email": request.user.email,
+                "email": getattr(request.user, "email", ""),
                 "workspaces": [
                     {"slug": w.slug, "name": w.name, "status": w.status, "role": role}
                     for w, role in workspaces
@@ -62,10 +90,14 @@ class WorkspaceDetailView(WorkspaceAPIView):
     def get(self, request: Request, workspace_slug: str) -> Response:
         return Response(WorkspaceOut(self.workspace).data)
 
-    @extend_schema(request=WorkspaceIn, responses=WorkspaceOut, summary="Rename (admin) or change plan (owner)")
+    @extend_schema(
+        request=WorkspaceIn, responses=WorkspaceOut, summary="Rename (admin) or change plan (owner)"
+    )
     def patch(self, request: Request, workspace_slug: str) -> Response:
         data = _valid(WorkspaceIn, request)
-        workspace = services.workspace_update(workspace=self.workspace, actor=self.membership, **data)
+        workspace = services.workspace_update(
+            workspace=self.workspace, actor=self.membership, **data
+        )
         return Response(WorkspaceOut(workspace).data)
 
 
@@ -90,7 +122,9 @@ class MemberDetailView(WorkspaceAPIView):
     def get(self, request: Request, workspace_slug: str, member_id: int) -> Response:
         return Response(MemberOut(selectors.access_membership(member_id)).data)
 
-    @extend_schema(request=MemberPatch, responses=MemberOut, summary="Change a member's role (owner)")
+    @extend_schema(
+        request=MemberPatch, responses=MemberOut, summary="Change a member's role (owner)"
+    )
     def patch(self, request: Request, workspace_slug: str, member_id: int) -> Response:
         membership = selectors.access_membership(member_id)
         data = _valid(MemberPatch, request)
@@ -149,23 +183,32 @@ class BrandRotateKeyView(WorkspaceAPIView):
 
 
 class WidgetConfigView(BodyLimitMixin, APIView):
-    """Public: what the embedded widget needs to start. Suspended workspaces answer a clear state."""
+    """Public: what the embedded widget needs to start.
+
+    Suspended workspaces answer a clear state."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=WidgetConfigOut, summary="Public widget configuration for a widget key")
+    @extend_schema(
+        responses=WidgetConfigOut, summary="Public widget configuration for a widget key"
+    )
     def get(self, request: Request, widget_key: str) -> Response:
         brand = selectors.brand_for_widget_key(widget_key)
         origin = request.headers.get("Origin")
         try:
             services.workspace_require_active(workspace=brand.workspace)
             response = Response(
-                {"brand": brand.name, "default_language": brand.default_language, "status": "active"}
+                {
+                    "brand": brand.name,
+                    "default_language": brand.default_language,
+                    "status": "active",
+                }
             )
         except WorkspaceUnavailable as exc:
             response = error_response(exc.status, exc.code, exc.message)
+        # The answer depends on Origin whether or not it is allowed: caches must key on it.
+        patch_vary_headers(response, ["Origin"])
         if origin and origin in brand.allowed_origins:
             response["Access-Control-Allow-Origin"] = origin
-            response["Vary"] = "Origin"
         return response

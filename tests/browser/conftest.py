@@ -116,5 +116,3 @@ def seeded_demo(transactional_db: None) -> None:
     from django.core.management import call_command
 
     call_command("seed_demo", allow_production=True, origin="http://127.0.0.1:8000")
-
-

@@ -53,13 +53,16 @@ def test_raw_sql_sees_only_bound_workspace_and_nothing_when_unbound() -> None:
 
 def test_rls_refuses_writing_a_row_into_another_workspace() -> None:
     ws_a, ws_b = WorkspaceFactory(), WorkspaceFactory()
-    with workspace_scope(ws_a.pk):
-        with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
-            _raw(
-                "INSERT INTO tenants_brand (workspace_id, name, widget_key, allowed_origins, "
-                "default_language, created_at) VALUES (%s, 'x', 'wk_x', '{}', 'en', now())",
-                [ws_b.pk],
-            )
+    with (
+        workspace_scope(ws_a.pk),
+        pytest.raises(ProgrammingError, match="row-level security"),
+        transaction.atomic(),
+    ):
+        _raw(
+            "INSERT INTO tenants_brand (workspace_id, name, widget_key, allowed_origins, "
+            "default_language, created_at) VALUES (%s, 'x', 'wk_x', '{}', 'en', now())",
+            [ws_b.pk],
+        )
     with platform_scope("test"):
         assert _raw("SELECT count(*) FROM tenants_brand") == [(0,)]
 
@@ -67,12 +70,11 @@ def test_rls_refuses_writing_a_row_into_another_workspace() -> None:
 def test_rls_update_and_delete_cannot_touch_foreign_rows() -> None:
     ws_a, ws_b = WorkspaceFactory(), WorkspaceFactory()
     foreign = BrandFactory(workspace=ws_b, name="Foreign")
-    with workspace_scope(ws_a.pk):
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE tenants_brand SET name = 'hacked'")
-            assert cursor.rowcount == 0
-            cursor.execute("DELETE FROM tenants_brand")
-            assert cursor.rowcount == 0
+    with workspace_scope(ws_a.pk), connection.cursor() as cursor:
+        cursor.execute("UPDATE tenants_brand SET name = 'hacked'")
+        assert cursor.rowcount == 0
+        cursor.execute("DELETE FROM tenants_brand")
+        assert cursor.rowcount == 0
     with workspace_scope(ws_b.pk):
         assert _raw("SELECT name FROM tenants_brand WHERE id = %s", [foreign.pk]) == [("Foreign",)]
 
@@ -113,9 +115,7 @@ def test_scope_is_unwound_after_an_exception() -> None:
 
 
 def test_every_tenant_table_has_forced_rls_with_a_policy() -> None:
-    tables = [
-        m._meta.db_table for m in apps.get_models() if issubclass(m, TenantModel)
-    ]
+    tables = [m._meta.db_table for m in apps.get_models() if issubclass(m, TenantModel)]
     assert "tenants_brand" in tables and "tenants_membership" in tables
     for table in tables:
         enabled, forced = _raw(
