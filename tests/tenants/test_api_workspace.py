@@ -333,6 +333,8 @@ API_PATHS = [
     "/api/v1/w/{workspace_slug}/brands/",
     "/api/v1/w/{workspace_slug}/brands/{brand_id}/",
     "/api/v1/w/{workspace_slug}/brands/{brand_id}/rotate-widget-key/",
+    "/api/v1/w/{workspace_slug}/redaction/",
+    "/api/v1/w/{workspace_slug}/redaction/preview/",
     "/api/v1/widget/{widget_key}/config/",
 ]
 

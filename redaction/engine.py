@@ -1,0 +1,227 @@
+"""The redaction engine: Presidio with an offline NLP engine and our recognizers.
+
+    analyze(text, context)          -> entities (offsets into the original text)
+    redact(text, *, context)        -> RedactionResult (placeholders + mapping)
+    redact_batch(texts, *, context) -> one result per message, placeholders shared (a transcript)
+    redact_for_provider(...)        -> redact_batch, failing closed (RedactionFailed) on any error,
+                                       on a time-budget overrun, or if a known value survived
+
+The analyzer is built once per process (``get_analyzer``) and reused for every call.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Sequence
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+from redaction.nlp import BlankSpacyNlpEngine
+from redaction.pseudonymize import Pseudonymizer
+from redaction.recognizers import discover
+from redaction.recognizers.custom_patterns import CustomPatternsRecognizer
+from redaction.recognizers.known_participants import KnownParticipantsRecognizer
+from redaction.types import (
+    SCORE_THRESHOLD,
+    Entity,
+    RedactionContext,
+    RedactionFailed,
+    RedactionResult,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Longest text analysed in one call; longer input is refused (the caller splits messages).
+MAX_TEXT_CHARS = 20_000
+#: Default budget for redact_for_provider: far above the ~ms a transcript takes, so only a
+#: pathological input (or a stuck recognizer) trips it.
+DEFAULT_BUDGET_S = 2.0
+
+_lock = threading.Lock()
+_analyzer: AnalyzerEngine | None = None
+_registry_types: frozenset[str] = frozenset()
+
+
+def get_analyzer() -> AnalyzerEngine:
+    """Build (once per process) and return the analyzer."""
+    global _analyzer, _registry_types
+    if _analyzer is None:
+        with _lock:
+            if _analyzer is None:
+                started = time.perf_counter()
+                nlp_engine = BlankSpacyNlpEngine()
+                nlp_engine.load()
+                registry = RecognizerRegistry(supported_languages=["en"])
+                registry.recognizers = [cls() for cls in discover()]
+                _registry_types = frozenset(
+                    entity for r in registry.recognizers for entity in r.supported_entities
+                )
+                _analyzer = AnalyzerEngine(
+                    registry=registry,
+                    nlp_engine=nlp_engine,
+                    supported_languages=["en"],
+                    context_aware_enhancer=LemmaContextAwareEnhancer(
+                        context_similarity_factor=0.35, min_score_with_context_similarity=0.4
+                    ),
+                )
+                logger.info(
+                    "redaction engine ready in %.2fs with %d recognizers",
+                    time.perf_counter() - started,
+                    len(registry.recognizers),
+                )
+    return _analyzer
+
+
+def _ad_hoc(context: RedactionContext) -> list[EntityRecognizer]:
+    recognizers: list[EntityRecognizer] = []
+    known = tuple(k for k in context.known if isinstance(k, str) and k.strip())
+    if known:
+        recognizers.append(KnownParticipantsRecognizer(known))
+    if context.policy.deny_patterns:
+        recognizers.append(CustomPatternsRecognizer(tuple(context.policy.deny_patterns)))
+    return recognizers
+
+
+def _allowed_spans(text: str, allow_terms: Sequence[str]) -> list[tuple[int, int]]:
+    lowered = text.casefold()
+    spans = []
+    for term in allow_terms:
+        needle = term.strip().casefold()
+        if not needle:
+            continue
+        start = lowered.find(needle)
+        while start != -1:
+            spans.append((start, start + len(needle)))
+            start = lowered.find(needle, start + 1)
+    return spans
+
+
+def _resolve_overlaps(entities: list[Entity]) -> list[Entity]:
+    """Non-overlapping spans covering the union of all detections. Where spans overlap, the
+    merged span takes the type of the strongest (then longest) detection."""
+    merged: list[tuple[int, int, Entity]] = []
+    for entity in sorted(entities, key=lambda e: (e.start, -e.end)):
+        if merged and entity.start < merged[-1][1]:
+            start, end, best = merged[-1]
+            if (entity.score, entity.end - entity.start) > (best.score, best.end - best.start):
+                best = entity
+            merged[-1] = (start, max(end, entity.end), best)
+        else:
+            merged.append((entity.start, entity.end, entity))
+    return [Entity(start, end, best.type, best.score) for start, end, best in merged]
+
+
+def analyze(text: str, context: RedactionContext | None = None) -> list[Entity]:
+    """Detected personal data in ``text``: non-overlapping, sorted, offsets into ``text``."""
+    if not isinstance(text, str):
+        raise TypeError("text must be a string")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"text is longer than {MAX_TEXT_CHARS} characters; split it first")
+    context = context or RedactionContext()
+    if not text.strip():
+        return []
+    analyzer = get_analyzer()
+    ad_hoc = _ad_hoc(context)
+    # Ask for exactly the types someone can find, so Presidio neither warns nor loads defaults.
+    wanted = set(_registry_types)
+    for recognizer in ad_hoc:
+        wanted.update(recognizer.supported_entities)
+    if not wanted:
+        return []
+    results = analyzer.analyze(
+        text,
+        language="en",
+        entities=sorted(wanted),
+        ad_hoc_recognizers=ad_hoc or None,
+        score_threshold=SCORE_THRESHOLD,
+    )
+    policy = context.policy
+    allowed = _allowed_spans(text, policy.allow_terms) if policy.allow_terms else []
+    entities = []
+    for result in results:
+        if not policy.enabled(result.entity_type) or result.end <= result.start:
+            continue
+        if any(a <= result.start and result.end <= b for a, b in allowed):
+            continue
+        entities.append(Entity(result.start, result.end, result.entity_type, float(result.score)))
+    return _resolve_overlaps(entities)
+
+
+def _apply(text: str, entities: list[Entity], pseudonymizer: Pseudonymizer) -> str:
+    pieces: list[str] = []
+    cursor = 0
+    for entity in entities:
+        pieces.append(text[cursor : entity.start])
+        pieces.append(pseudonymizer.placeholder(entity.type, text[entity.start : entity.end]))
+        cursor = entity.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def redact(
+    text: str,
+    *,
+    context: RedactionContext | None = None,
+    pseudonymizer: Pseudonymizer | None = None,
+) -> RedactionResult:
+    """Replace personal data with typed placeholders (``<PERSON_1>``)."""
+    pseudonymizer = pseudonymizer if pseudonymizer is not None else Pseudonymizer()
+    entities = analyze(text, context)
+    redacted = _apply(text, entities, pseudonymizer)
+    return RedactionResult(text=redacted, entities=entities, mapping=dict(pseudonymizer.mapping))
+
+
+def redact_batch(
+    texts: Sequence[str],
+    *,
+    context: RedactionContext | None = None,
+    pseudonymizer: Pseudonymizer | None = None,
+) -> list[RedactionResult]:
+    """A transcript: the same value gets the same placeholder in every message."""
+    pseudonymizer = pseudonymizer if pseudonymizer is not None else Pseudonymizer()
+    return [redact(text, context=context, pseudonymizer=pseudonymizer) for text in texts]
+
+
+def _known_value_survived(redacted: str, context: RedactionContext) -> str | None:
+    lowered = redacted.casefold()
+    for value in context.known:
+        if (
+            isinstance(value, str)
+            and len(value.strip()) >= 3
+            and value.strip().casefold() in lowered
+        ):
+            return value
+    return None
+
+
+def redact_for_provider(
+    texts: Sequence[str],
+    *,
+    context: RedactionContext,
+    pseudonymizer: Pseudonymizer | None = None,
+    budget_s: float = DEFAULT_BUDGET_S,
+) -> list[RedactionResult]:
+    """The only way text leaves for an AI provider. Fails closed: any error, a run over the
+    time budget, or a known participant's value still in clear raises RedactionFailed, and the
+    caller sends nothing."""
+    started = time.perf_counter()
+    try:
+        results = redact_batch(texts, context=context, pseudonymizer=pseudonymizer)
+    except Exception as exc:
+        logger.exception("redaction failed; nothing will be sent")
+        raise RedactionFailed(f"redaction failed ({type(exc).__name__}); nothing was sent") from exc
+    elapsed = time.perf_counter() - started
+    if elapsed > budget_s:
+        raise RedactionFailed(
+            f"redaction took {elapsed:.2f}s, over its {budget_s:.2f}s budget; nothing was sent"
+        )
+    for result in results:
+        if _known_value_survived(result.text, context):
+            raise RedactionFailed("a known participant's data survived redaction; nothing was sent")
+    return results

@@ -1,0 +1,38 @@
+"""An offline NLP engine for Presidio: spaCy's blank English tokenizer, no model download.
+
+Lemmas are the lower-cased tokens, so Presidio's context words ("dob", "postcode", "card")
+still raise scores. There is no NER: names are found by redaction/recognizers/person.py."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+import spacy
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+
+
+class BlankSpacyNlpEngine(SpacyNlpEngine):
+    engine_name = "spacy_blank"
+
+    def __init__(self) -> None:
+        super().__init__(models=[{"lang_code": "en", "model_name": "blank:en"}])
+
+    def load(self) -> None:
+        self.nlp = {"en": spacy.blank("en")}
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        doc = self.nlp[language](text)
+        return NlpArtifacts(
+            entities=[],
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lower_ for token in doc],
+            nlp_engine=self,
+            language=language,
+            scores=[],
+        )
+
+    def get_supported_entities(self) -> list[str]:
+        return []
