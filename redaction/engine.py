@@ -21,6 +21,9 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.context_aware_enhancers import (
+    lemma_context_aware_enhancer as _lemma_module,
+)
 
 from redaction.nlp import BlankSpacyNlpEngine
 from redaction.pseudonymize import Pseudonymizer
@@ -42,6 +45,18 @@ MAX_TEXT_CHARS = 20_000
 #: Default budget for redact_for_provider: far above the ~ms a transcript takes, so only a
 #: pathological input (or a stuck recognizer) trips it.
 DEFAULT_BUDGET_S = 2.0
+
+class _FreshResultsCopy:
+    """Presidio's context enhancer deep-copies every result list so it may edit scores; the
+    engine's results are created fresh for each call, so a shallow list copy is enough and
+    saves a quarter of the per-message time (measured with cProfile)."""
+
+    @staticmethod
+    def deepcopy(results: list[object]) -> list[object]:
+        return list(results)
+
+
+_lemma_module.copy = _FreshResultsCopy  # type: ignore[assignment]
 
 _lock = threading.Lock()
 _analyzer: AnalyzerEngine | None = None

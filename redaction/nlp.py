@@ -20,10 +20,10 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
         super().__init__(models=[{"lang_code": "en", "model_name": "blank:en"}])
 
     def load(self) -> None:
-        self.nlp = {"en": spacy.blank("en")}
+        self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        doc = self.nlp[language](text)
+        doc = self.nlp[language](text)  # type: ignore[index]
         return NlpArtifacts(
             entities=[],
             tokens=doc,
