@@ -46,6 +46,7 @@ MAX_TEXT_CHARS = 20_000
 #: pathological input (or a stuck recognizer) trips it.
 DEFAULT_BUDGET_S = 2.0
 
+
 class _FreshResultsCopy:
     """Presidio's context enhancer deep-copies every result list so it may edit scores; the
     engine's results are created fresh for each call, so a shallow list copy is enough and
@@ -132,13 +133,44 @@ def _resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     return [Entity(start, end, best.type, best.score) for start, end, best in merged]
 
 
-def analyze(text: str, context: RedactionContext | None = None) -> list[Entity]:
-    """Detected personal data in ``text``: non-overlapping, sorted, offsets into ``text``."""
+#: A value found once is personal wherever it appears again (a name given with context and
+#: repeated without it, a login quoted twice). Shorter values are too likely to be ordinary words.
+PROPAGATE_MIN_CHARS = 4
+
+
+def _propagate(
+    text: str, entities: list[Entity], values: dict[str, tuple[str, float]]
+) -> list[Entity]:
+    """Add every other occurrence of an already detected value (whole-word, case-insensitive)."""
+    for entity in entities:
+        value = text[entity.start : entity.end]
+        key = value.casefold()
+        if len(key.strip()) >= PROPAGATE_MIN_CHARS and key not in values:
+            values[key] = (entity.type, entity.score)
+    if not values:
+        return entities
+    lowered = text.casefold()
+    covered = [(e.start, e.end) for e in entities]
+    added: list[Entity] = []
+    for key, (entity_type, score) in values.items():
+        start = lowered.find(key)
+        while start != -1:
+            end = start + len(key)
+            boundary = (start == 0 or not lowered[start - 1].isalnum()) and (
+                end == len(lowered) or not lowered[end].isalnum()
+            )
+            if boundary and not any(a <= start and end <= b for a, b in covered):
+                added.append(Entity(start, end, entity_type, score))
+            start = lowered.find(key, start + 1)
+    return entities + added if added else entities
+
+
+def _detect(text: str, context: RedactionContext) -> list[Entity]:
+    """The recognizers' detections that the workspace policy keeps (may overlap)."""
     if not isinstance(text, str):
         raise TypeError("text must be a string")
     if len(text) > MAX_TEXT_CHARS:
         raise ValueError(f"text is longer than {MAX_TEXT_CHARS} characters; split it first")
-    context = context or RedactionContext()
     if not text.strip():
         return []
     analyzer = get_analyzer()
@@ -148,7 +180,7 @@ def analyze(text: str, context: RedactionContext | None = None) -> list[Entity]:
     for recognizer in ad_hoc:
         wanted.update(recognizer.supported_entities)
     if not wanted:
-        return []
+        return []  # pragma: no cover - the package always ships recognizers
     results = analyzer.analyze(
         text,
         language="en",
@@ -165,7 +197,21 @@ def analyze(text: str, context: RedactionContext | None = None) -> list[Entity]:
         if any(a <= result.start and result.end <= b for a, b in allowed):
             continue
         entities.append(Entity(result.start, result.end, result.entity_type, float(result.score)))
-    return _resolve_overlaps(entities)
+    return entities
+
+
+def analyze(
+    text: str,
+    context: RedactionContext | None = None,
+    *,
+    seen: dict[str, tuple[str, float]] | None = None,
+) -> list[Entity]:
+    """Detected personal data in ``text``: non-overlapping, sorted, offsets into ``text``.
+
+    ``seen`` (value -> (type, score)) carries values detected elsewhere in the same transcript;
+    it is updated with this text's detections."""
+    entities = _detect(text, context or RedactionContext())
+    return _resolve_overlaps(_propagate(text, entities, seen if seen is not None else {}))
 
 
 def _apply(text: str, entities: list[Entity], pseudonymizer: Pseudonymizer) -> str:
@@ -184,10 +230,11 @@ def redact(
     *,
     context: RedactionContext | None = None,
     pseudonymizer: Pseudonymizer | None = None,
+    seen: dict[str, tuple[str, float]] | None = None,
 ) -> RedactionResult:
     """Replace personal data with typed placeholders (``<PERSON_1>``)."""
     pseudonymizer = pseudonymizer if pseudonymizer is not None else Pseudonymizer()
-    entities = analyze(text, context)
+    entities = analyze(text, context, seen=seen)
     redacted = _apply(text, entities, pseudonymizer)
     return RedactionResult(text=redacted, entities=entities, mapping=dict(pseudonymizer.mapping))
 
@@ -198,9 +245,22 @@ def redact_batch(
     context: RedactionContext | None = None,
     pseudonymizer: Pseudonymizer | None = None,
 ) -> list[RedactionResult]:
-    """A transcript: the same value gets the same placeholder in every message."""
+    """A transcript: the same value gets the same placeholder in every message, and a value
+    detected in one message is redacted wherever else it appears (two passes)."""
     pseudonymizer = pseudonymizer if pseudonymizer is not None else Pseudonymizer()
-    return [redact(text, context=context, pseudonymizer=pseudonymizer) for text in texts]
+    context = context or RedactionContext()
+    detections = [_detect(text, context) for text in texts]
+    seen: dict[str, tuple[str, float]] = {}
+    for text, entities in zip(texts, detections, strict=True):  # learn the whole transcript
+        _propagate(text, entities, seen)
+    results = []
+    for text, entities in zip(texts, detections, strict=True):
+        final = _resolve_overlaps(_propagate(text, entities, seen))
+        redacted = _apply(text, final, pseudonymizer)
+        results.append(
+            RedactionResult(text=redacted, entities=final, mapping=dict(pseudonymizer.mapping))
+        )
+    return results
 
 
 def _known_value_survived(redacted: str, context: RedactionContext) -> str | None:

@@ -64,6 +64,37 @@ def _variants(value: str) -> list[tuple[str, str, float]]:
             bare = part.strip(".,")
             if len(bare) >= _MIN_PART and bare.lower() not in _STOP_PARTS:
                 out.append((re.escape(bare), PERSON, 0.95))
+        out.extend(_handles_from_name(parts))
+    return out
+
+
+def _handles_from_name(parts: list[str]) -> list[tuple[str, str, float]]:
+    """Logins people derive from their names: iracarville, ira.carville, icarville, carville_ira,
+    IraCarville36, xX_ira_Xx ... (case-insensitive, optional digits)."""
+    names = [re.sub(r"[^a-z]", "", p.casefold()) for p in parts]
+    names = [n for n in names if n]
+    out: list[tuple[str, str, float]] = []
+    for name in names:
+        if len(name) >= 4:
+            # a lone name dressed up as a handle: xX_omkaar_Xx, omkaar_99, omkaar1987
+            out.append(
+                (rf"[a-z]{{1,3}}_{name}(?:_[a-z]{{1,3}})?|{name}[._-]?\d{{2,4}}", USERNAME, 0.9)
+            )
+    if len(names) < 2:
+        return out
+    first, last = names[0], names[-1]
+    sep = r"[._-]?"
+    shapes = [
+        f"{first}{sep}{last}",
+        f"{last}{sep}{first}",
+        f"{first[0]}{sep}{last}",
+        f"{first}{sep}{last[0]}",
+    ]
+    if len(first) >= 4:
+        shapes.append(f"{first}{sep}{last[:3]}")
+    handle = "(?:" + "|".join(shapes) + r")\d{0,4}"
+    # decorated forms: xX_name_Xx, name_123
+    out.append((rf"(?:[a-z]{{1,3}}_)?{handle}(?:_[a-z]{{1,3}})?", USERNAME, 0.9))
     return out
 
 

@@ -99,3 +99,38 @@ def test_empty_and_blank_text() -> None:
 
 def test_engine_is_built_once_per_process() -> None:
     assert engine.get_analyzer() is engine.get_analyzer()
+
+
+def test_a_value_found_once_is_redacted_wherever_it_appears_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "login zquill99 -- I said 'ZQUILL99' twice, not zquill999"
+    # Only the first mention is detected (it had context); propagation finds the repeat,
+    # case-insensitively and on word boundaries only.
+    monkeypatch.setattr(engine, "_detect", lambda t, c: [Entity(6, 14, "USERNAME", 0.8)])
+    result = engine.redact(text, context=ctx())
+    assert result.text == "login <USERNAME_1> -- I said '<USERNAME_1>' twice, not zquill999"
+
+
+def test_transcript_propagation_reaches_earlier_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    def detect(text: str, context: object) -> list[Entity]:
+        start = text.find("Zebedee Quillfeather")
+        return [Entity(start, start + 20, "PERSON", 0.9)] if "I am" in text else []
+
+    monkeypatch.setattr(engine, "_detect", detect)
+    results = engine.redact_batch(["zebedee quillfeather here", "I am Zebedee Quillfeather"])
+    assert [r.text for r in results] == ["<PERSON_1> here", "I am <PERSON_1>"]
+
+
+def test_propagation_repeats_a_detected_value_in_the_same_message() -> None:
+    policy = RedactionPolicy(deny_patterns=(("acct", r"ACC-\d{6}"),))
+    context = ctx(policy=policy)
+    entities = engine.analyze("acc-123456 then ACC-123456", context)
+    assert [(e.start, e.end) for e in entities] == [(0, 10), (16, 26)]
+
+
+def test_usernames_derived_from_a_known_name_are_caught() -> None:
+    context = ctx(known=("Ira Carville",))
+    for login in ("iracarville", "IraCarville36", "i.carville", "xX_ira_carville_Xx"):
+        result = engine.redact(f"my login is {login} ok", context=context)
+        assert result.text == "my login is <USERNAME_1> ok", login

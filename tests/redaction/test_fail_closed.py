@@ -23,7 +23,7 @@ def test_an_exception_in_a_recognizer_sends_nothing(monkeypatch: pytest.MonkeyPa
     def boom(*args: object, **kwargs: object) -> list[Entity]:
         raise RuntimeError("recognizer crashed")
 
-    monkeypatch.setattr(engine, "analyze", boom)
+    monkeypatch.setattr(engine, "_detect", boom)
     provider = Provider()
     with pytest.raises(RedactionFailed, match="nothing was sent"):
         provider.send(["Hi Zebedee"], RedactionContext(known=("Zebedee",)))
@@ -38,7 +38,7 @@ def test_running_over_the_budget_sends_nothing(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_a_known_value_left_in_clear_sends_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "analyze", lambda text, context=None: [])
+    monkeypatch.setattr(engine, "_detect", lambda text, context: [])
     with pytest.raises(RedactionFailed, match="known participant"):
         engine.redact_for_provider(
             ["Hi Zebedee Quillfeather"], context=RedactionContext(known=("Zebedee Quillfeather",))
