@@ -1,4 +1,9 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels (routes arrive with chat/)."""
+"""ASGI entry point: HTTP through Django, websockets through Channels.
+
+The widget's socket is opened from customers' websites, so it is not behind
+AllowedHostsOriginValidator: its consumer checks the brand's allowed origins before accepting.
+The inbox's socket is same-site and session-authenticated: AllowedHostsOriginValidator (which
+also refuses a missing Origin) around AuthMiddlewareStack."""
 
 import os
 
@@ -7,14 +12,33 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings.local")
 django_asgi_app = get_asgi_application()
 
+from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import URLPattern, path  # noqa: E402
 
-from supportdesk.routing import websocket_urlpatterns  # noqa: E402
+from supportdesk.routing import (  # noqa: E402
+    public_websocket_urlpatterns,
+    session_websocket_urlpatterns,
+)
+
+
+def _session_guarded(route: URLPattern) -> URLPattern:
+    return path(
+        str(route.pattern),
+        AllowedHostsOriginValidator(AuthMiddlewareStack(route.callback)),
+        name=route.name,
+    )
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": URLRouter(
+            [
+                *public_websocket_urlpatterns,
+                *(_session_guarded(route) for route in session_websocket_urlpatterns),
+            ]
+        ),
     }
 )

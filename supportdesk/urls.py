@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from chat.api_urls import widget_patterns as chat_widget_api
+from chat.api_urls import workspace_patterns as chat_workspace_api
 from redaction.api import RedactionPreviewView, RedactionSettingsView
 from tenants.api.urls import urlpatterns as tenant_api
 from tenants.api.urls import workspace_patterns as tenant_workspace_api
@@ -13,10 +15,12 @@ workspace_api: list[URLPattern | URLResolver] = [
     *tenant_workspace_api,
     path("redaction/", RedactionSettingsView.as_view(), name="api-redaction-settings"),
     path("redaction/preview/", RedactionPreviewView.as_view(), name="api-redaction-preview"),
+    *chat_workspace_api,
 ]
 
 api_v1: list[URLPattern | URLResolver] = [
     *tenant_api,
+    *chat_widget_api,
     path("w/<slug:workspace_slug>/", include(workspace_api)),
 ]
 
@@ -26,6 +30,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("demo/", demo_page, name="demo"),
+    path("", include("chat.urls")),
     path("", include("tenants.urls")),
 ]
 

@@ -336,6 +336,14 @@ API_PATHS = [
     "/api/v1/w/{workspace_slug}/redaction/",
     "/api/v1/w/{workspace_slug}/redaction/preview/",
     "/api/v1/widget/{widget_key}/config/",
+    "/api/v1/widget/{widget_key}/session/",
+    "/api/v1/w/{workspace_slug}/brands/{brand_id}/identity-secret/",
+    "/api/v1/w/{workspace_slug}/conversations/",
+    "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/",
+    "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/assign/",
+    "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/unassign/",
+    "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/resolve/",
+    "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/reopen/",
 ]
 
 

@@ -1,0 +1,190 @@
+"""The inbox socket: /ws/inbox/<workspace_slug>/ (docs/protocol.md, "Operator").
+
+Session-authenticated (AuthMiddlewareStack in supportdesk/asgi.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
+
+from tenants.scope import user_scope
+from tenants.selectors import NotFound, access_workspace
+
+from .. import events, selectors, services
+from .base import ChatConsumer, bool_field, id_field, int_field, logger
+
+
+def _membership(user: Any, slug: str) -> tuple[int, bool] | None:
+    """(workspace id, terminated) of a workspace the user belongs to; None otherwise."""
+    with user_scope(user.pk):
+        try:
+            workspace, _membership = access_workspace(user, slug)
+        except NotFound:
+            return None
+    return workspace.pk, workspace.is_terminated
+
+
+def _subscribe(conversation_id: int, after_seq: int) -> dict[str, Any]:
+    conversation = selectors.access_conversation(conversation_id)
+    messages = selectors.messages_after(conversation, after_seq, include_private=True)
+    return {
+        "last_seq": conversation.last_seq,
+        "messages": [selectors.message_payload(m, visitor=conversation.visitor) for m in messages],
+    }
+
+
+def _access(conversation_id: int) -> None:
+    selectors.access_conversation(conversation_id)
+
+
+def _send(
+    user_id: int, conversation_id: int, client_id: str, body: str, private: bool
+) -> dict[str, Any]:
+    conversation = selectors.access_conversation(conversation_id)
+    user = get_user_model().objects.get(pk=user_id)
+    result = services.message_create_from_operator(
+        conversation=conversation, user=user, client_id=client_id, body=body, private=private
+    )
+    return {"seq": result.message.seq, "duplicate": result.duplicate}
+
+
+def _ack(user_id: int, conversation_id: int, seq: int) -> dict[str, Any] | None:
+    conversation = selectors.access_conversation(conversation_id)
+    services.conversation_mark_read(conversation=conversation, user_id=user_id, seq=seq)
+    return selectors.inbox_row(conversation_id=conversation_id, user_id=user_id)
+
+
+class OperatorConsumer(ChatConsumer):
+    frames = {
+        "subscribe": "on_subscribe",
+        "unsubscribe": "on_unsubscribe",
+        "send": "on_send",
+        "typing": "on_typing",
+        "ack": "on_ack",
+        "ping": "on_ping",
+    }
+
+    user_id: int
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        slug = self.scope["url_route"]["kwargs"]["workspace_slug"]
+        found = await database_sync_to_async(_membership)(user, slug)
+        if found is None:
+            logger.info("inbox socket refused: user %s is not a member of %r", user.pk, slug)
+            await self.close(code=4404)
+            return
+        workspace_id, terminated = found
+        if terminated:
+            await self.close(code=4403)
+            return
+        self.workspace_id, self.user_id = workspace_id, user.pk
+        #: conversation id -> the highest seq delivered on this socket
+        self.subscriptions: dict[int, int] = {}
+        await self.channel_layer.group_add(events.inbox_group(workspace_id), self.channel_name)
+        await self.accept()
+
+    async def on_subscribe(self, content: dict[str, Any]) -> None:
+        conversation_id = id_field(content, "conversation_id")
+        after_seq = int_field(content, "last_seq", default=0)
+        group = events.ops_group(self.workspace_id, conversation_id)
+        # Join first, then read: nothing committed in between is lost (duplicates dropped by seq).
+        await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            state = await self.in_scope(_subscribe, conversation_id, after_seq)
+        except NotFound:
+            if conversation_id not in self.subscriptions:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            raise
+        self.subscriptions[conversation_id] = after_seq
+        await self.send_json(
+            {
+                "type": "subscribed",
+                "conversation_id": conversation_id,
+                "last_seq": state["last_seq"],
+                "replayed": len(state["messages"]),
+            }
+        )
+        for payload in state["messages"]:
+            await self._deliver(payload)
+
+    async def _deliver(self, payload: dict[str, Any]) -> None:
+        conversation_id = payload["conversation_id"]
+        delivered = self.subscriptions.get(conversation_id)
+        if delivered is not None and payload["seq"] > delivered:
+            await self.send_json(self.frame(payload, "message"))
+            self.subscriptions[conversation_id] = payload["seq"]
+
+    async def on_unsubscribe(self, content: dict[str, Any]) -> None:
+        conversation_id = id_field(content, "conversation_id")
+        if self.subscriptions.pop(conversation_id, None) is not None:
+            await self.channel_layer.group_discard(
+                events.ops_group(self.workspace_id, conversation_id), self.channel_name
+            )
+
+    async def on_send(self, content: dict[str, Any]) -> None:
+        conversation_id = id_field(content, "conversation_id")
+        client_id = services.clean_client_id(content.get("client_id"))
+        body = services.clean_body(content.get("body"))
+        private = bool_field(content, "private", default=False)
+        result = await self.in_scope(_send, self.user_id, conversation_id, client_id, body, private)
+        await self.send_json(
+            {
+                "type": "sent",
+                "conversation_id": conversation_id,
+                "client_id": client_id,
+                "seq": result["seq"],
+                "duplicate": result["duplicate"],
+            }
+        )
+
+    async def on_typing(self, content: dict[str, Any]) -> None:
+        conversation_id = id_field(content, "conversation_id")
+        active = bool_field(content, "active")
+        if conversation_id not in self.subscriptions:
+            await self.in_scope(_access, conversation_id)
+        await events.typing_send(
+            workspace_id=self.workspace_id,
+            conversation_id=conversation_id,
+            sender="operator",
+            active=active,
+        )
+
+    async def on_ack(self, content: dict[str, Any]) -> None:
+        conversation_id = id_field(content, "conversation_id")
+        seq = int_field(content, "seq")
+        row = await self.in_scope(_ack, self.user_id, conversation_id, seq)
+        if row is not None:
+            await self.send_json({"type": "conversation", **row})
+
+    # ------------------------------------------------------------ group events
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        await self._deliver(event)
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event.get("sender") == "visitor" and event["conversation_id"] in self.subscriptions:
+            await self.send_json(self.frame(event, "typing"))
+
+    async def chat_conversation(self, event: dict[str, Any]) -> None:
+        row = await self.in_scope(
+            selectors.inbox_row, conversation_id=event["conversation_id"], user_id=self.user_id
+        )
+        if row is not None:
+            await self.send_json({"type": "conversation", **row})
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "workspace_id", None) is None:
+            return
+        await self.channel_layer.group_discard(
+            events.inbox_group(self.workspace_id), self.channel_name
+        )
+        for conversation_id in list(getattr(self, "subscriptions", {})):
+            await self.channel_layer.group_discard(
+                events.ops_group(self.workspace_id, conversation_id), self.channel_name
+            )

@@ -1,0 +1,412 @@
+"""Writes for chat. Keyword-only, typed, named <entity>_<action>; every function runs inside the
+workspace scope. Realtime events are sent only from here and only after commit (events.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tenants.errors import Forbidden, ServiceError
+from tenants.models import Brand, Membership, Role, role_at_least
+from tenants.scope import current_workspace_id
+from tenants.services import workspace_require_active
+
+from . import events, selectors, tokens
+from .models import (
+    MESSAGE_BODY_MAX,
+    BrandIdentitySecret,
+    Conversation,
+    ConversationRead,
+    ConversationStatus,
+    HandledBy,
+    Message,
+    Sender,
+    Visitor,
+)
+
+CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class TooLong(ServiceError):
+    code = "too_long"
+
+
+class InvalidIdentity(ServiceError):
+    code = "invalid_identity"
+
+
+# ---------------------------------------------------------------- identity secrets
+
+
+def brand_identity_secret(*, brand: Brand) -> str:
+    """The brand's identity secret in clear, created on first use. Never logged or broadcast."""
+    row = BrandIdentitySecret.objects.filter(brand=brand).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = BrandIdentitySecret.objects.create(
+                    brand=brand,
+                    secret_encrypted=tokens.secret_encrypt(tokens.new_identity_secret()),
+                )
+        except IntegrityError:  # created concurrently
+            row = BrandIdentitySecret.objects.get(brand=brand)
+    return tokens.secret_decrypt(row.secret_encrypted)
+
+
+def brand_identity_secret_rotate(*, brand: Brand) -> str:
+    secret = tokens.new_identity_secret()
+    BrandIdentitySecret.objects.update_or_create(
+        brand=brand, defaults={"secret_encrypted": tokens.secret_encrypt(secret)}
+    )
+    return secret
+
+
+# ---------------------------------------------------------------- visitor sessions
+
+
+@dataclass(frozen=True)
+class VisitorSession:
+    token: str
+    visitor: Visitor
+    conversation: Conversation | None
+
+
+def _clip(value: str, limit: int) -> str:
+    return (value or "").strip()[:limit]
+
+
+def visitor_session_open(
+    *,
+    brand: Brand,
+    token: str | None = None,
+    name: str = "",
+    email: str = "",
+    page_url: str = "",
+    identity: dict[str, str] | None = None,
+    user_agent: str = "",
+    ip: str | None = None,
+) -> VisitorSession:
+    """Start or continue a visitor of ``brand`` (the widget's session call).
+
+    A valid token of this brand continues its visitor; a valid identity continues the visitor
+    known by that website user id (on any device). A wrong identity HMAC raises InvalidIdentity.
+    """
+    workspace_require_active(workspace=brand.workspace)
+    verified_user_id = ""
+    if identity is not None:
+        user_id, given = identity.get("user_id", ""), identity.get("hmac", "")
+        if not tokens.identity_valid(
+            secret=brand_identity_secret(brand=brand), user_id=user_id, given=given
+        ):
+            raise InvalidIdentity(
+                "The identity HMAC does not match: compute HMAC-SHA256 of the user id with the "
+                "brand's identity secret on your server.",
+                code="invalid_identity",
+            )
+        verified_user_id = user_id
+
+    with transaction.atomic():
+        visitor = None
+        claims = tokens.visitor_token_read(token) if token else None
+        if claims and claims.brand_id == brand.pk and claims.workspace_id == brand.workspace_id:
+            visitor = Visitor.objects.select_for_update().filter(pk=claims.visitor_id).first()
+            if (
+                visitor
+                and verified_user_id
+                and visitor.verified_user_id not in ("", verified_user_id)
+            ):
+                visitor = None  # another website user signed in on this browser
+        if verified_user_id:
+            known = (
+                Visitor.objects.select_for_update()
+                .filter(brand=brand, verified_user_id=verified_user_id)
+                .first()
+            )
+            if known is not None:
+                visitor = known
+        if visitor is None:
+            visitor = Visitor(workspace_id=brand.workspace_id, brand=brand)
+        if name:
+            visitor.name = _clip(name, 120)
+        if email:
+            visitor.email = _clip(email, 254)
+        if verified_user_id:
+            visitor.verified_user_id = verified_user_id
+        visitor.page_url = _clip(page_url, 2000)
+        visitor.user_agent = _clip(user_agent, 512)
+        visitor.ip = ip or None
+        visitor.last_seen_at = timezone.now()
+        try:
+            with transaction.atomic():
+                visitor.save()
+        except IntegrityError:
+            # The same website user opened a first session twice at once: the other won.
+            if not verified_user_id or visitor.pk is not None:
+                raise
+            visitor = Visitor.objects.get(brand=brand, verified_user_id=verified_user_id)
+        conversation = selectors.conversation_for_visitor(visitor)
+    session_token = tokens.visitor_token_issue(
+        workspace_id=brand.workspace_id, brand_id=brand.pk, visitor_id=visitor.pk
+    )
+    return VisitorSession(token=session_token, visitor=visitor, conversation=conversation)
+
+
+# ---------------------------------------------------------------- messages
+
+
+def clean_client_id(client_id: object) -> str:
+    if not isinstance(client_id, str) or not CLIENT_ID_RE.fullmatch(client_id):
+        raise ServiceError(
+            "client_id is 1-64 characters of A-Z, a-z, 0-9, '_' and '-'.", code="invalid"
+        )
+    return client_id
+
+
+def clean_body(body: object) -> str:
+    if not isinstance(body, str):
+        raise ServiceError("body is a string of 1 to 5,000 characters.", code="invalid")
+    if len(body) > MESSAGE_BODY_MAX:
+        raise TooLong(f"A message is at most {MESSAGE_BODY_MAX:,} characters: shorten it.")
+    if not body.strip():
+        raise ServiceError("An empty message cannot be sent.", code="invalid")
+    return body
+
+
+@dataclass(frozen=True)
+class MessageResult:
+    message: Message
+    duplicate: bool
+    conversation: Conversation
+    conversation_created: bool = False
+
+
+def message_create(
+    *,
+    conversation: Conversation,
+    sender: str,
+    body: str,
+    client_id: str = "",
+    sender_user: AbstractBaseUser | None = None,
+    is_private: bool = False,
+    ai_metadata: dict[str, Any] | None = None,
+) -> MessageResult:
+    """Store a message with the next seq; a repeated ``client_id`` returns the stored one.
+
+    One transaction: the conversation row is locked, so seq has no gaps and no duplicates and a
+    re-sent client_id is seen. Broadcast after commit; private notes only to operators.
+    """
+    body = clean_body(body)
+    if client_id:
+        client_id = clean_client_id(client_id)
+    if sender not in Sender.values:
+        raise ServiceError(f"Unknown sender {sender!r}.", code="invalid")
+    if is_private and sender not in (Sender.OPERATOR, Sender.AI_AGENT, Sender.SYSTEM):
+        raise ServiceError("Only operators write private notes.", code="invalid")
+    with transaction.atomic():
+        conv = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("visitor")
+            .get(pk=conversation.pk)
+        )
+        if client_id:
+            existing = (
+                Message.objects.select_related("sender_user")
+                .filter(conversation=conv, client_id=client_id)
+                .first()
+            )
+            if existing is not None:
+                return MessageResult(message=existing, duplicate=True, conversation=conv)
+        now = timezone.now()
+        conv.last_seq += 1
+        message = Message.objects.create(
+            workspace_id=conv.workspace_id,
+            conversation=conv,
+            seq=conv.last_seq,
+            sender=sender,
+            sender_user=sender_user,
+            body=body,
+            client_id=client_id,
+            is_private=is_private,
+            ai_metadata=ai_metadata,
+            created_at=now,
+        )
+        fields = ["last_seq"]
+        if not is_private:
+            conv.last_message_at = now
+            fields.append("last_message_at")
+        if sender in (Sender.OPERATOR, Sender.AI_AGENT) and not is_private:
+            if conv.first_response_at is None:
+                conv.first_response_at = now
+                fields.append("first_response_at")
+            handled = HandledBy.HUMAN if sender == Sender.OPERATOR else HandledBy.AI_AGENT
+            if conv.handled_by in (HandledBy.NONE, handled):
+                new_handled = handled
+            else:
+                new_handled = HandledBy.BOTH
+            if new_handled != conv.handled_by:
+                conv.handled_by = new_handled
+                fields.append("handled_by")
+        status_changed = False
+        if sender == Sender.VISITOR and conv.status == ConversationStatus.RESOLVED:
+            conv.status, conv.resolved_at = ConversationStatus.OPEN, None
+            fields += ["status", "resolved_at"]
+            status_changed = True
+        conv.save(update_fields=fields)
+        events.message_created_on_commit(
+            workspace_id=conv.workspace_id,
+            conversation_id=conv.pk,
+            payload=selectors.message_payload(message, visitor=conv.visitor),
+            private=is_private,
+        )
+        if status_changed:
+            events.status_changed_on_commit(
+                workspace_id=conv.workspace_id, conversation_id=conv.pk, status=conv.status
+            )
+    return MessageResult(message=message, duplicate=False, conversation=conv)
+
+
+def message_create_from_visitor(*, visitor: Visitor, client_id: str, body: str) -> MessageResult:
+    """A visitor's message: starts their conversation when they have none (a resolved one is
+    reopened by message_create). Refused for a workspace that is not active."""
+    body = clean_body(body)
+    client_id = clean_client_id(client_id)
+    with transaction.atomic():
+        # The visitor row lock makes two tabs starting a conversation at once create one.
+        locked = (
+            Visitor.objects.select_for_update(of=("self",))
+            .select_related("workspace", "brand")
+            .get(pk=visitor.pk)
+        )
+        workspace_require_active(workspace=locked.workspace)
+        conversation = selectors.conversation_for_visitor(locked)
+        created = False
+        if conversation is None:
+            conversation = Conversation.objects.create(
+                workspace_id=locked.workspace_id,
+                brand_id=locked.brand_id,
+                visitor=locked,
+                language=locked.brand.default_language,
+            )
+            created = True
+            events.conversation_started_on_commit(
+                workspace_id=locked.workspace_id,
+                visitor_id=locked.pk,
+                conversation_id=conversation.pk,
+            )
+        Visitor.objects.filter(pk=locked.pk).update(last_seen_at=timezone.now())
+        result = message_create(
+            conversation=conversation, sender=Sender.VISITOR, body=body, client_id=client_id
+        )
+    return MessageResult(
+        message=result.message,
+        duplicate=result.duplicate,
+        conversation=result.conversation,
+        conversation_created=created,
+    )
+
+
+def message_create_from_operator(
+    *, conversation: Conversation, user: AbstractBaseUser, client_id: str, body: str, private: bool
+) -> MessageResult:
+    return message_create(
+        conversation=conversation,
+        sender=Sender.OPERATOR,
+        body=body,
+        client_id=clean_client_id(client_id),
+        sender_user=user,
+        is_private=private,
+    )
+
+
+def conversation_mark_read(*, conversation: Conversation, user_id: int, seq: int) -> int:
+    """Move this operator's read mark forward (never back); returns the mark."""
+    seq = max(0, min(int(seq), conversation.last_seq))
+    with transaction.atomic():
+        read, _ = ConversationRead.objects.select_for_update().get_or_create(
+            workspace_id=current_workspace_id(),
+            conversation=conversation,
+            user_id=user_id,
+        )
+        if seq > read.last_read_seq:
+            read.last_read_seq = seq
+            read.save(update_fields=["last_read_seq"])
+    return read.last_read_seq
+
+
+# ---------------------------------------------------------------- conversation actions
+
+
+def _lock(conversation: Conversation) -> Conversation:
+    return (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("visitor", "assignee", "brand")
+        .get(pk=conversation.pk)
+    )
+
+
+def conversation_assign(
+    *, conversation: Conversation, actor: Membership, assignee_user_id: int | None = None
+) -> Conversation:
+    """Operators take a conversation themselves; admins and owners assign anyone (a member)."""
+    target_id = actor.user_id if assignee_user_id is None else assignee_user_id
+    if target_id != actor.user_id and not role_at_least(actor.role, Role.ADMIN):
+        raise Forbidden(
+            "Operators can only assign conversations to themselves.", code="insufficient_role"
+        )
+    if not Membership.objects.filter(user_id=target_id).exists():
+        raise ServiceError("That user is not a member of this workspace.", code="invalid_assignee")
+    with transaction.atomic():
+        conv = _lock(conversation)
+        if conv.assignee_id != target_id:
+            conv.assignee_id = target_id
+            conv.save(update_fields=["assignee"])
+            events.inbox_changed_on_commit(workspace_id=conv.workspace_id, conversation_id=conv.pk)
+    return _lock_free_reload(conv)
+
+
+def conversation_unassign(*, conversation: Conversation, actor: Membership) -> Conversation:
+    """Operators unassign themselves; admins and owners unassign anyone."""
+    with transaction.atomic():
+        conv = _lock(conversation)
+        if conv.assignee_id not in (None, actor.user_id) and not role_at_least(
+            actor.role, Role.ADMIN
+        ):
+            raise Forbidden(
+                "Only admins can take a conversation from another operator.",
+                code="insufficient_role",
+            )
+        if conv.assignee_id is not None:
+            conv.assignee = None
+            conv.save(update_fields=["assignee"])
+            events.inbox_changed_on_commit(workspace_id=conv.workspace_id, conversation_id=conv.pk)
+    return _lock_free_reload(conv)
+
+
+def _set_status(conversation: Conversation, status: str) -> Conversation:
+    with transaction.atomic():
+        conv = _lock(conversation)
+        if conv.status != status:
+            conv.status = status
+            conv.resolved_at = timezone.now() if status == ConversationStatus.RESOLVED else None
+            conv.save(update_fields=["status", "resolved_at"])
+            events.status_changed_on_commit(
+                workspace_id=conv.workspace_id, conversation_id=conv.pk, status=status
+            )
+    return _lock_free_reload(conv)
+
+
+def conversation_resolve(*, conversation: Conversation, actor: Membership) -> Conversation:
+    return _set_status(conversation, ConversationStatus.RESOLVED)
+
+
+def conversation_reopen(*, conversation: Conversation, actor: Membership) -> Conversation:
+    return _set_status(conversation, ConversationStatus.OPEN)
+
+
+def _lock_free_reload(conversation: Conversation) -> Conversation:
+    return selectors.access_conversation(conversation.pk)

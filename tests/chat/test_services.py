@@ -1,0 +1,178 @@
+"""message_create and friends: sequence numbers, idempotency, limits, response bookkeeping."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from chat import services, tokens
+from chat.models import Conversation, HandledBy, Message
+from tenants.errors import ServiceError, WorkspaceUnavailable
+from tenants.scope import workspace_scope
+from tests.tenants.api_helpers import Tenant
+
+from .helpers import message_count, open_session, operator_says, set_status, visitor_says
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seq_is_monotonic_without_gaps_across_senders(alpha: Tenant) -> None:
+    session = open_session(alpha.brand, name="Jane")
+    first = visitor_says(session, "Hello", "v-1")
+    conversation = first.conversation
+    operator_says(conversation, alpha.operator.user, "Hi Jane")
+    operator_says(conversation, alpha.operator.user, "note", client_id="n-1", is_private=True)
+    visitor_says(session, "Thanks", "v-2")
+
+    with workspace_scope(alpha.workspace.pk):
+        rows = list(Message.objects.order_by("seq").values_list("seq", "sender", "is_private"))
+        conversation.refresh_from_db()
+    assert rows == [
+        (1, "visitor", False),
+        (2, "operator", False),
+        (3, "operator", True),
+        (4, "visitor", False),
+    ]
+    assert conversation.last_seq == 4
+    assert all(m.workspace_id == alpha.workspace.pk for m in [first])
+
+
+def test_same_client_id_twice_stores_one_message_and_answers_duplicate(alpha: Tenant) -> None:
+    session = open_session(alpha.brand)
+    with workspace_scope(alpha.workspace.pk):
+        one = services.message_create_from_visitor(
+            visitor=session.visitor, client_id="abc", body="Hi"
+        )
+        two = services.message_create_from_visitor(
+            visitor=session.visitor, client_id="abc", body="Hi (re-sent)"
+        )
+    assert (one.duplicate, two.duplicate) == (False, True)
+    assert two.message.pk == one.message.pk and two.message.body == "Hi"
+    assert message_count() == 1
+
+
+def test_first_operator_reply_sets_first_response_and_handled_by(alpha: Tenant) -> None:
+    session = open_session(alpha.brand)
+    conversation = visitor_says(session, "Hello", "v-1").conversation
+    operator_says(conversation, alpha.operator.user, "private", client_id="n", is_private=True)
+    with workspace_scope(alpha.workspace.pk):
+        conversation.refresh_from_db()
+    assert conversation.first_response_at is None and conversation.handled_by == HandledBy.NONE
+
+    reply = operator_says(conversation, alpha.operator.user, "Hi")
+    with workspace_scope(alpha.workspace.pk):
+        conversation.refresh_from_db()
+        services.message_create(
+            conversation=conversation,
+            sender="ai_agent",
+            body="AI here",
+            ai_metadata={"generated": True},
+        )
+        after_ai = Conversation.objects.get(pk=conversation.pk)
+    assert conversation.first_response_at == reply.created_at
+    assert conversation.handled_by == HandledBy.HUMAN
+    assert after_ai.handled_by == HandledBy.BOTH
+    assert after_ai.first_response_at == reply.created_at
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [("x" * 5001, "too_long"), ("", "invalid"), ("   ", "invalid"), (None, "invalid")],
+)
+def test_bad_bodies_store_nothing(alpha: Tenant, body: object, code: str) -> None:
+    session = open_session(alpha.brand)
+    with workspace_scope(alpha.workspace.pk), pytest.raises(ServiceError) as caught:
+        services.message_create_from_visitor(visitor=session.visitor, client_id="c", body=body)  # type: ignore[arg-type]
+    assert caught.value.code == code
+    assert message_count() == 0
+    with workspace_scope(alpha.workspace.pk):
+        assert not Conversation.objects.exists()
+
+
+def test_exactly_5000_characters_is_accepted(alpha: Tenant) -> None:
+    session = open_session(alpha.brand)
+    assert len(visitor_says(session, "x" * 5000, "c").body) == 5000
+
+
+def test_database_refuses_a_body_over_5000_and_a_repeated_seq(alpha: Tenant) -> None:
+    conversation = visitor_says(open_session(alpha.brand), "Hi", "c").conversation
+    with workspace_scope(alpha.workspace.pk):
+        for fields in ({"seq": 2, "body": "x" * 5001}, {"seq": 1, "body": "again"}):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                Message.objects.create(conversation=conversation, sender="system", **fields)
+
+
+@pytest.mark.parametrize("client_id", ["", "has space", "x" * 65, "é", 7])
+def test_bad_client_ids_are_refused(alpha: Tenant, client_id: object) -> None:
+    session = open_session(alpha.brand)
+    with workspace_scope(alpha.workspace.pk), pytest.raises(ServiceError):
+        services.message_create_from_visitor(visitor=session.visitor, client_id=client_id, body="x")  # type: ignore[arg-type]
+    assert message_count() == 0
+
+
+def test_visitor_message_reopens_a_resolved_conversation(alpha: Tenant) -> None:
+    session = open_session(alpha.brand)
+    conversation = visitor_says(session, "Hi", "c1").conversation
+    with workspace_scope(alpha.workspace.pk):
+        services.conversation_resolve(conversation=conversation, actor=alpha.operator)
+    again = visitor_says(session, "One more thing", "c2")
+    with workspace_scope(alpha.workspace.pk):
+        conversation.refresh_from_db()
+    assert again.conversation_id == conversation.pk
+    assert (conversation.status, conversation.resolved_at) == ("open", None)
+
+
+def test_suspended_workspace_refuses_visitor_messages(alpha: Tenant) -> None:
+    session = open_session(alpha.brand)
+    set_status(alpha.workspace, "suspended")
+    with workspace_scope(alpha.workspace.pk), pytest.raises(WorkspaceUnavailable):
+        services.message_create_from_visitor(visitor=session.visitor, client_id="c", body="Hi")
+    assert message_count() == 0
+
+
+def test_token_round_trip_and_tampering() -> None:
+    token = tokens.visitor_token_issue(workspace_id=1, brand_id=2, visitor_id=3)
+    assert tokens.visitor_token_read(token) == tokens.VisitorClaims(1, 2, 3)
+    assert tokens.visitor_token_read(token[:-2] + "xx") is None
+    assert tokens.visitor_token_read("") is None
+    assert tokens.visitor_token_read(None) is None
+
+
+def test_identity_secret_is_encrypted_at_rest_and_stable(alpha: Tenant) -> None:
+    from chat.models import BrandIdentitySecret
+
+    with workspace_scope(alpha.workspace.pk):
+        secret = services.brand_identity_secret(brand=alpha.brand)
+        assert services.brand_identity_secret(brand=alpha.brand) == secret
+        stored = BrandIdentitySecret.objects.get(brand=alpha.brand).secret_encrypted
+    assert secret not in stored and secret.startswith("ids_")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_senders_get_distinct_gapless_seqs(alpha: Tenant) -> None:
+    """Two connections writing at once: the row lock serialises seq (no gaps, no duplicates)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    session = open_session(alpha.brand)
+    conversation = visitor_says(session, "start", "c-0").conversation
+
+    def burst(who: str) -> None:
+        try:
+            for n in range(8):
+                if who == "visitor":
+                    visitor_says(session, f"v{n}", f"v-{n}")
+                else:
+                    operator_says(conversation, alpha.operator.user, f"o{n}", client_id=f"o-{n}")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(burst, ["visitor", "operator"]))
+
+    with workspace_scope(alpha.workspace.pk):
+        seqs = list(Message.objects.order_by("seq").values_list("seq", flat=True))
+        conversation.refresh_from_db()
+    assert seqs == list(range(1, 18))
+    assert conversation.last_seq == 17
