@@ -1,10 +1,17 @@
 """KNOWN PARTICIPANTS: the conversation's own people are always caught, even when no pattern
-would: the visitor's pre-chat name and email, operators' names, usernames. Built per context
-(no module-level RECOGNIZER), so the engine passes it as an ad-hoc recognizer."""
+would: the visitor's pre-chat name and email, operators' names, usernames, and the logins people
+derive from their names (iracarville, IraCarville36, xX_ira_Xx). Built per context (no
+module-level RECOGNIZER), so the engine passes it as an ad-hoc recognizer.
+
+Every line of `manage.py redact` and every conversation brings new values, so nothing here
+compiles a regex per value: names and emails are found with plain string search on a
+case-folded (and, for spelled-out emails, normalised) copy of the text, and logins with one
+precompiled token pattern plus set lookups."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -17,6 +24,16 @@ _HANDLE = re.compile(r"^@?[A-Za-z0-9._-]{3,64}$")
 #: Name parts too short or too common to redact alone (they still count inside the full name).
 _MIN_PART = 3
 _STOP_PARTS = frozenset({"the", "and", "van", "von", "der", "den", "del", "mrs", "miss"})
+#: Login-like tokens: letters, digits and ._- (optionally after @).
+_TOKEN = re.compile(r"(?<![\w@.])@?[A-Za-z0-9][A-Za-z0-9._-]{1,62}[A-Za-z0-9](?![\w@])")
+_DECORATION = re.compile(r"^[a-z]{1,3}_(?=[a-z])|(?<=[a-z0-9])_[a-z]{1,3}$")
+_SEPARATORS = re.compile(r"[._-]")
+#: Spelled-out email pieces: " at ", "(at)", "[at]", " @ " and " dot ", "(dot)", " . ".
+_SPELLED = re.compile(
+    r"(?P<at>\s*(?:\(\s*at\s*\)|\[\s*at\s*\]|\bat\b|@)\s*)"
+    r"|(?P<dot>\s*(?:\(\s*dot\s*\)|\[\s*dot\s*\]|\bdot\b)\s*|\s+\.\s*|\s*\.\s+)",
+    re.IGNORECASE,
+)
 
 
 def classify(value: str) -> str:
@@ -36,79 +53,126 @@ def classify(value: str) -> str:
     return PERSON
 
 
-def _variants(value: str) -> list[tuple[str, str, float]]:
-    """(pattern, type, score) alternatives for one known value."""
-    kind = classify(value)
-    value = value.strip()
-    out: list[tuple[str, str, float]] = []
-    if kind == EMAIL_ADDRESS:
-        local, _, domain = value.partition("@")
-        out.append((re.escape(value), EMAIL_ADDRESS, 1.0))
-        # spelled out: "jane dot doe at example dot com"
-        spelled = r"\s*(?:\bat\b|\(at\)|\[at\])\s*".join(
-            [
-                r"\s*(?:\.|\bdot\b|\(dot\)|\[dot\])\s*".join(re.escape(p) for p in part.split("."))
-                for part in (local, domain)
-            ]
-        )
-        out.append((spelled, EMAIL_ADDRESS, 1.0))
-        if len(local) >= 4 and any(ch.isdigit() or ch in "._" for ch in local):
-            out.append((re.escape(local), USERNAME, 0.9))
-    elif kind == USERNAME:
-        handle = value.lstrip("@")
-        out.append((r"@?" + re.escape(handle), USERNAME, 1.0))
-    else:
-        parts = [p for p in re.split(r"\s+", value) if p]
-        out.append((r"\s+".join(re.escape(p) for p in parts), PERSON, 1.0))
-        for part in parts:
-            bare = part.strip(".,")
-            if len(bare) >= _MIN_PART and bare.lower() not in _STOP_PARTS:
-                out.append((re.escape(bare), PERSON, 0.95))
-        out.extend(_handles_from_name(parts))
-    return out
+def _letters(value: str) -> str:
+    return re.sub(r"[^a-z]", "", value.casefold())
 
 
-def _handles_from_name(parts: list[str]) -> list[tuple[str, str, float]]:
-    """Logins people derive from their names: iracarville, ira.carville, icarville, carville_ira,
-    IraCarville36, xX_ira_Xx ... (case-insensitive, optional digits)."""
-    names = [re.sub(r"[^a-z]", "", p.casefold()) for p in parts]
-    names = [n for n in names if n]
-    out: list[tuple[str, str, float]] = []
-    for name in names:
-        if len(name) >= 4:
-            # a lone name dressed up as a handle: xX_omkaar_Xx, omkaar_99, omkaar1987
-            out.append(
-                (rf"[a-z]{{1,3}}_{name}(?:_[a-z]{{1,3}})?|{name}[._-]?\d{{2,4}}", USERNAME, 0.9)
-            )
-    if len(names) < 2:
-        return out
-    first, last = names[0], names[-1]
-    sep = r"[._-]?"
-    shapes = [
-        f"{first}{sep}{last}",
-        f"{last}{sep}{first}",
-        f"{first[0]}{sep}{last}",
-        f"{first}{sep}{last[0]}",
-    ]
-    if len(first) >= 4:
-        shapes.append(f"{first}{sep}{last[:3]}")
-    handle = "(?:" + "|".join(shapes) + r")\d{0,4}"
-    # decorated forms: xX_name_Xx, name_123
-    out.append((rf"(?:[a-z]{{1,3}}_)?{handle}(?:_[a-z]{{1,3}})?", USERNAME, 0.9))
-    return out
+@dataclass(frozen=True)
+class _Plan:
+    """What to look for, derived once per known-tuple."""
+
+    names: tuple[tuple[str, ...], ...] = ()  # full names as case-folded parts
+    parts: frozenset[str] = frozenset()  # single name parts
+    emails: tuple[str, ...] = ()
+    handles: frozenset[str] = frozenset()  # exact logins, case-folded, without "@"
+    #: letters-only keys of logins derived from names; "decorated" keys need digits/decoration
+    derived: frozenset[str] = frozenset()
+    decorated: frozenset[str] = field(default_factory=frozenset)
 
 
-@lru_cache(maxsize=512)
-def _compiled(known: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str, float], ...]:
-    compiled = []
-    for value in known:
-        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+@lru_cache(maxsize=2048)
+def _plan(known: tuple[str, ...]) -> _Plan:
+    names: list[tuple[str, ...]] = []
+    parts: set[str] = set()
+    emails: list[str] = []
+    handles: set[str] = set()
+    derived: set[str] = set()
+    decorated: set[str] = set()
+    for raw in known:
+        if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
             continue
-        for pattern, kind, score in _variants(value):
-            compiled.append(
-                (re.compile(rf"(?<![\w@.]){pattern}(?![\w@])", re.IGNORECASE), kind, score)
-            )
-    return tuple(compiled)
+        value = raw.strip()
+        kind = classify(value)
+        if kind == EMAIL_ADDRESS:
+            emails.append(value.casefold())
+            local = value.split("@", 1)[0].casefold()
+            if len(local) >= 4 and any(ch.isdigit() or ch in "._" for ch in local):
+                handles.add(local)
+        elif kind == USERNAME:
+            handles.add(value.lstrip("@").casefold())
+        else:
+            words = tuple(w.casefold() for w in value.split())
+            names.append(words)
+            for word in words:
+                bare = word.strip(".,")
+                if len(bare) >= _MIN_PART and bare not in _STOP_PARTS:
+                    parts.add(bare)
+            letters = [_letters(w) for w in words if _letters(w)]
+            for name in letters:
+                if len(name) >= 4:
+                    decorated.add(name)
+            if len(letters) >= 2:
+                first, last = letters[0], letters[-1]
+                derived.update({first + last, last + first, first[0] + last, first + last[0]})
+                if len(first) >= 4:
+                    derived.add(first + last[:3])
+    return _Plan(
+        names=tuple(names),
+        parts=frozenset(parts),
+        emails=tuple(emails),
+        handles=frozenset(handles),
+        derived=frozenset(derived),
+        decorated=frozenset(decorated),
+    )
+
+
+def _bounded(lowered: str, start: int, end: int) -> bool:
+    before = lowered[start - 1] if start > 0 else " "
+    after = lowered[end] if end < len(lowered) else " "
+    return not (before.isalnum() or before in "_@.") and not (after.isalnum() or after in "_@")
+
+
+def _find_all(lowered: str, needle: str) -> list[int]:
+    found = []
+    start = lowered.find(needle)
+    while start != -1:
+        if _bounded(lowered, start, start + len(needle)):
+            found.append(start)
+        start = lowered.find(needle, start + 1)
+    return found
+
+
+def _find_name(lowered: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """A full name with any run of whitespace between its words."""
+    spans = []
+    for start in _find_all_unbounded(lowered, words[0]):
+        cursor = start + len(words[0])
+        for word in words[1:]:
+            gap = cursor
+            while gap < len(lowered) and lowered[gap].isspace():
+                gap += 1
+            if gap == cursor or not lowered.startswith(word, gap):
+                break
+            cursor = gap + len(word)
+        else:
+            if _bounded(lowered, start, cursor):
+                spans.append((start, cursor))
+    return spans
+
+
+def _find_all_unbounded(lowered: str, needle: str) -> list[int]:
+    found = []
+    start = lowered.find(needle)
+    while start != -1:
+        found.append(start)
+        start = lowered.find(needle, start + 1)
+    return found
+
+
+def _spelled_out(text: str) -> tuple[str, list[int]]:
+    """``text`` case-folded with spelled-out @ and . collapsed, and each char's original index."""
+    out: list[str] = []
+    index: list[int] = []
+    cursor = 0
+    for match in _SPELLED.finditer(text):
+        out.append(text[cursor : match.start()])
+        index.extend(range(cursor, match.start()))
+        out.append("@" if match.group("at") else ".")
+        index.append(match.start())
+        cursor = match.end()
+    out.append(text[cursor:])
+    index.extend(range(cursor, len(text)))
+    return "".join(out).casefold(), index
 
 
 class KnownParticipantsRecognizer(EntityRecognizer):
@@ -126,11 +190,42 @@ class KnownParticipantsRecognizer(EntityRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        results = []
-        for pattern, kind, score in _compiled(self.known):
-            if kind not in entities:
-                continue
-            for match in pattern.finditer(text):
-                if match.end() > match.start():
-                    results.append(RecognizerResult(kind, match.start(), match.end(), score))
+        plan = _plan(self.known)
+        lowered = text.casefold()
+        if len(lowered) != len(text):  # rare: case folding changed lengths (ß -> ss)
+            lowered = text.lower()
+        results: list[RecognizerResult] = []
+        if PERSON in entities:
+            for words in plan.names:
+                for start, end in _find_name(lowered, words):
+                    results.append(RecognizerResult(PERSON, start, end, 1.0))
+            for part in plan.parts:
+                for start in _find_all(lowered, part):
+                    results.append(RecognizerResult(PERSON, start, start + len(part), 0.95))
+        if EMAIL_ADDRESS in entities and plan.emails:
+            for email in plan.emails:
+                for start in _find_all(lowered, email):
+                    results.append(RecognizerResult(EMAIL_ADDRESS, start, start + len(email), 1.0))
+            normalised, index = _spelled_out(text)
+            for email in plan.emails:
+                for start in _find_all_unbounded(normalised, email):
+                    end = start + len(email)
+                    original_start, original_end = index[start], index[end - 1] + 1
+                    if _bounded(lowered, original_start, original_end):
+                        results.append(
+                            RecognizerResult(EMAIL_ADDRESS, original_start, original_end, 1.0)
+                        )
+        if USERNAME in entities and (plan.handles or plan.derived or plan.decorated):
+            for match in _TOKEN.finditer(text):
+                token = match.group(0).casefold().lstrip("@")
+                if token in plan.handles:
+                    results.append(RecognizerResult(USERNAME, match.start(), match.end(), 1.0))
+                    continue
+                undecorated = _DECORATION.sub("", token)
+                stripped = undecorated.rstrip("0123456789")
+                key = _SEPARATORS.sub("", stripped)
+                if key in plan.derived or (
+                    key in plan.decorated and (undecorated != token or stripped != undecorated)
+                ):
+                    results.append(RecognizerResult(USERNAME, match.start(), match.end(), 0.9))
         return results
