@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         get_analyzer()  # one engine for the whole run
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-        out = self.stdout._out  # type: ignore[attr-defined]
+        out: Any = self.stdout._out
         for line in process_stream(stdin):
             out.write(line + "\n")
         out.flush()
