@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -138,30 +139,45 @@ def _resolve_overlaps(entities: list[Entity]) -> list[Entity]:
 PROPAGATE_MIN_CHARS = 4
 
 
-def _propagate(
-    text: str, entities: list[Entity], values: dict[str, tuple[str, float]]
-) -> list[Entity]:
-    """Add every other occurrence of an already detected value (whole-word, case-insensitive)."""
+def _learn(text: str, entities: list[Entity], values: dict[str, tuple[str, float]]) -> None:
     for entity in entities:
-        value = text[entity.start : entity.end]
-        key = value.casefold()
+        key = text[entity.start : entity.end].casefold()
         if len(key.strip()) >= PROPAGATE_MIN_CHARS and key not in values:
             values[key] = (entity.type, entity.score)
+
+
+def _values_pattern(values: dict[str, tuple[str, float]]) -> re.Pattern[str] | None:
+    """One alternation of every known value, longest first, on word boundaries."""
     if not values:
+        return None
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+
+
+def _propagate(
+    text: str,
+    entities: list[Entity],
+    values: dict[str, tuple[str, float]],
+    pattern: re.Pattern[str] | None = None,
+) -> list[Entity]:
+    """Add every other occurrence of an already detected value (whole-word, case-insensitive).
+
+    ``values`` learns this text's detections first; ``pattern`` is a prebuilt alternation of
+    ``values`` (a transcript builds it once for all its messages)."""
+    _learn(text, entities, values)
+    if pattern is None:
+        pattern = _values_pattern(values)
+    if pattern is None:
         return entities
-    lowered = text.casefold()
     covered = [(e.start, e.end) for e in entities]
     added: list[Entity] = []
-    for key, (entity_type, score) in values.items():
-        start = lowered.find(key)
-        while start != -1:
-            end = start + len(key)
-            boundary = (start == 0 or not lowered[start - 1].isalnum()) and (
-                end == len(lowered) or not lowered[end].isalnum()
-            )
-            if boundary and not any(a <= start and end <= b for a, b in covered):
-                added.append(Entity(start, end, entity_type, score))
-            start = lowered.find(key, start + 1)
+    for match in pattern.finditer(text):
+        found = values.get(match.group(0).casefold())
+        if found is None:
+            continue
+        start, end = match.span()
+        if not any(a <= start and end <= b for a, b in covered):
+            added.append(Entity(start, end, found[0], found[1]))
     return entities + added if added else entities
 
 
@@ -252,10 +268,11 @@ def redact_batch(
     detections = [_detect(text, context) for text in texts]
     seen: dict[str, tuple[str, float]] = {}
     for text, entities in zip(texts, detections, strict=True):  # learn the whole transcript
-        _propagate(text, entities, seen)
+        _learn(text, entities, seen)
+    pattern = _values_pattern(seen)
     results = []
     for text, entities in zip(texts, detections, strict=True):
-        final = _resolve_overlaps(_propagate(text, entities, seen))
+        final = _resolve_overlaps(_propagate(text, entities, seen, pattern))
         redacted = _apply(text, final, pseudonymizer)
         results.append(
             RedactionResult(text=redacted, entities=final, mapping=dict(pseudonymizer.mapping))

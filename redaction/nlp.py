@@ -24,11 +24,17 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         doc = self.nlp[language](text)  # type: ignore[index]
+        # One pass over the tokens: each spaCy Token is a new Python object per iteration.
+        indices: list[int] = []
+        lemmas: list[str] = []
+        for token in doc:
+            indices.append(token.idx)
+            lemmas.append(token.lower_)
         return NlpArtifacts(
             entities=[],
             tokens=doc,
-            tokens_indices=[token.idx for token in doc],
-            lemmas=[token.lower_ for token in doc],
+            tokens_indices=indices,
+            lemmas=lemmas,
             nlp_engine=self,
             language=language,
             scores=[],
