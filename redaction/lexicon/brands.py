@@ -214,6 +214,14 @@ PERSON_LIKE_SINGLE_WORDS: frozenset[str] = word_set(
     """
 )
 
+#: Ways to pay: never a person outside a strong name context ("paid by Visa", "via PayPal").
+PAYMENT_WORDS: frozenset[str] = word_set(
+    """
+    visa maestro mastercard amex paypal klarna clearpay laybuy afterpay venmo zelle
+    monzo revolut starling applepay gpay googlepay alipay wechat bacs chaps sepa
+    """
+)
+
 _LONGEST_BRAND = max(map(len, PERSON_LIKE_BRANDS)) + 8
 _BRAND_PATTERN = re.compile(
     r"(?<![\w&])(?:"

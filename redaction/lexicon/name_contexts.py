@@ -41,6 +41,8 @@ class Trigger:
     points_at_person: bool = False
     #: Only when the name is capitalised ("tell Sarah", not "tell them").
     capitalised_only: bool = False
+    #: A greeting ("Hey …,"): a slip of "team" or "there" after it is a typo ("Hey tam,").
+    greets: bool = False
     #: A context that starts with a line break or a dash is searched for in the whole text
     #: (see lexicon/heads.py), and only when the text holds one of these characters.
     needs: str = ""
@@ -127,7 +129,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\s+of|"
         + typo_pattern("details")
         + r"|contact\s+details|personal\s+details|who|person|spoke\s+to|agent\s+name|"
-        r"from|to|sender|agent|caller|visitor)\s*(?:[:=]|[-\u2013\u2014](?=\s))\s*",
+        r"from|to|sender|agent|caller|visitor|me)\s*(?:[:=]|->|[-\u2013\u2014](?=\s))\s*",
         Strength.STRONG,
         not_after=_THING_LABEL,
         names_brands=True,
@@ -170,7 +172,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     _trigger(
         r"\b(?:card\s*holder|account\s*holder|policy\s*holder|bill\s*payer|"
-        r"for\s+the\s+attention\s+of|fao|attn|c/o|care\s+of)(?:['\u2019]s)?(?:\s+name)?"
+        r"for\s+the\s+attention\s+of|fao|attn|c/o|care\s+of|recipient|addressee)"
+        r"(?:['\u2019]s)?(?:\s+name)?"
         r"(?:\s+is|\s+was)?\s+",
         Strength.MEDIUM,
         points_at_person=True,
@@ -193,6 +196,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"sat\s+sri\s+akal|as-?salaa?mu?\s+alaikum|assalamu?alaikum)\b[ \t,]*",
         Strength.MEDIUM,
         points_at_person=True,
+        greets=True,
     ),
     _trigger(
         r"\b(?:ok|okay|great|perfect|lovely|brilliant|cool|ah|oh|right|sure|welcome|apologies|"
@@ -289,6 +293,11 @@ LABELS_AFTER: tuple[LabelAfter, ...] = (
             r"(?:(?:full|real)\s+)?\Z"
         ),
         any_case=True,
+    ),
+    LabelAfter(
+        # "Fainche in our billing team will pick this up", "Neel from the returns team".
+        re.compile(r"\b(?:in|from|on|of)\s+(?:our|the)\s+(?:[^\W\d_]+\s+){0,2}team\b"),
+        re.compile(r"[ \t]+\Z"),
     ),
 )
 _Indexed = Trigger | LabelAfter

@@ -204,3 +204,8 @@ PRODUCT_WORDS = word_set(
     murders story stories novel show movie film book books vol volume print prints poster
     """
 )
+
+
+#: Who a greeting addresses when it is no person ("Hey team,", "hi there"): a one-slip
+#: misspelling of these after a greeting is a typo, not a name ("Hey tam,", "hey tem,").
+GREETING_ADDRESSEES: frozenset[str] = word_set("team there all everyone guys folks support")

@@ -69,8 +69,20 @@ _STOREY = (
     r"(?:\d{1,2}(?:st|nd|rd|th)|ground|first|second|third|top|lower|upper|basement)"
     r"\s+(?:floor|flat)"
 )
-#: "The Maltings": a building's name between the flat and the street line.
-_BUILDING = r"(?-i:(?:The\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s*,\s*"
+#: Words that end a building's name: "Alexandra House", "mill yard", "Victoria Wharf".
+_BUILDING_WORDS = (
+    r"house|court|building|buildings|lodge|mill|mills|yard|place|tower|towers|maltings|wharf|"
+    r"works|hall|mansions|apartments|chambers|point|quay|exchange|centre|center|studios|"
+    r"cottages|heights|gardens|lofts|warehouse"
+)
+#: "The Maltings", "alexandra house": a building's name between the flat and the street line,
+#: capitalised ("Riverside Court") or lower-case with a building word or "the" in front.
+_BUILDING = (
+    r"(?:(?-i:(?:The[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})"
+    r"|the[ \t]+[a-z]+(?:[ \t]+[a-z]+)?"
+    r"|(?:[a-z]+[ \t]+){0,2}(?:" + _BUILDING_WORDS + r"))"
+    r"(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*)"
+)
 _DIRECTION = r"(?:[NS][EW]?|[EW]|north|south|east|west|northeast|northwest|southeast|southwest)"
 _NOT_NAME = r"(?!(?:" + "|".join(sorted(NOT_STREET_NAME)) + r")\b)"
 _NAME_WORD = _NOT_NAME + r"(?:[A-Za-z][A-Za-z'\u2019\-]*\.?|\d{1,3}(?:st|nd|rd|th))"
@@ -89,6 +101,7 @@ STREET_LINE = re.compile(
     r"(?P<direction>[ \t]+" + _DIRECTION + r"(?![\w\-]))?",
     re.IGNORECASE,
 )
+_CUT_WORD = re.compile(r"[A-Za-z0-9\-]")
 _STREET_TYPE = re.compile(r"(?<![\w\-])(?:" + _TYPES + r")(?![\w\-])")
 #: "PO Box 4417": a postal address without a street.
 PO_BOX = re.compile(
@@ -115,6 +128,32 @@ _STATE_ONLY = re.compile(r"[A-Z]{2}")
 #: A district or short postcode after the town, before punctuation: "Dublin 2", "Sydney 2000".
 _DISTRICT = re.compile(r"[ \t]+\d{1,4}(?=[ \t]*(?:$|[,.;\n)]))")
 _STATE_AFTER = re.compile(r"[ \t]*,?[ \t]*(" + _STATE + r")")
+_US_STATES = (
+    "al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|nv|nh|"
+    "nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy|pr"
+)
+#: A US town and state without commas, before the ZIP: "… #96 richmond va 35502".
+_US_TOWN_STATE = re.compile(
+    r"((?:[ \t]+[A-Za-z][A-Za-z'\-]*){1,3})[ \t]+(?:"
+    + _US_STATES
+    + r")(?=[ \t]*\d{5}(?:-\d{4})?\b)",
+    re.IGNORECASE,
+)
+#: The rest of a US town, then its state and ZIP: "santa| fe, nm 87501".
+_STATE_ZIP_AHEAD = re.compile(
+    r"(?:[ \t]+[A-Za-z]+){0,2}[ \t]*,?[ \t]*(?:"
+    + _US_STATES
+    + r")[ \t]*,?[ \t]*\d{5}(?:-\d{4})?\b",
+    re.IGNORECASE,
+)
+#: A weak street type in lower case is a street when a town and a postcode follow it:
+#: "219b beech way, durham, ll11 5qq".
+_TOWN_THEN_POSTCODE = re.compile(
+    r"[ \t]*,[ \t]*[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?[ \t]*,?[ \t]*"
+    r"(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ \t]*\d[A-Za-z]{2}|\d{5}(?:-\d{4})?)\b"
+)
+#: What may sit between two pieces of one address: a comma or line breaks.
+_JOIN_GAP = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*")
 
 
 class AddressRecognizer(EntityRecognizer):
@@ -144,7 +183,12 @@ class AddressRecognizer(EntityRecognizer):
             window_start = max(last_end, street_type.start() - 80, 0)
             window_end = street_type.end() + 12
             for match in STREET_LINE.finditer(text, window_start, window_end):
-                score = self._street_score(match)
+                if _CUT_WORD.match(text, match.end()):
+                    continue  # the window cut a longer type ("Pl|ace"): the next one reads it
+                # A street line right after a flat and building line: "flat 3, riverside court\n
+                # 59 bridge rise" reads like one with the flat in front.
+                follows = bool(results) and self._adjacent(text, results[-1].end, match.start())
+                score = self._street_score(match, follows)
                 if score is None or match.start() < last_end:
                     continue
                 end = self._extend(text, match.end())
@@ -161,9 +205,28 @@ class AddressRecognizer(EntityRecognizer):
                 if match.start() >= last_end:
                     end = self._extend(text, match.end())
                     results.append(self._result(match.start(), end, 0.7))
-        return results
+        return self._join(text, results)
 
-    def _street_score(self, match: re.Match[str]) -> float | None:
+    def _join(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """One span for pieces of one address split only by a comma or a line break."""
+        results.sort(key=lambda result: result.start)
+        joined: list[RecognizerResult] = []
+        for result in results:
+            if joined:
+                last = joined[-1]
+                if self._adjacent(text, last.end, result.start):
+                    last.end = max(last.end, result.end)
+                    last.score = max(last.score, result.score)
+                    continue
+            joined.append(result)
+        return joined
+
+    @staticmethod
+    def _adjacent(text: str, end: int, start: int) -> bool:
+        gap = _JOIN_GAP.match(text, end, start)
+        return end <= start and gap is not None and gap.end() == start
+
+    def _street_score(self, match: re.Match[str], follows: bool = False) -> float | None:
         street_type = match.group("type").lower()
         names = match.group("name").split()
         if names[0].lower() == "the":
@@ -182,7 +245,12 @@ class AddressRecognizer(EntityRecognizer):
         elif street_type in WEAK_STREET_TYPES:
             titled = all(word[0].isupper() or word[0].isdigit() for word in names)
             titled = titled and match.group("name")[0].isupper()
-            if not (titled and match.group("type")[0].isupper()) and not match.group("unit"):
+            if (
+                not (titled and match.group("type")[0].isupper())
+                and not match.group("unit")
+                and not follows
+                and not self._weak_confirmed(match)
+            ):
                 return None
             score = self.WEAK_SCORE
         else:
@@ -190,10 +258,27 @@ class AddressRecognizer(EntityRecognizer):
         after = match.string[match.end() : match.end() + 20].split(maxsplit=1)
         if after and after[0].strip(",.!?").lower() in PRODUCT_WORDS:
             return None
-        before = match.string[max(0, match.start() - 20) : match.start()].split()
+        before = match.string[max(0, match.start() - 20) : match.start()]
+        before = before[before.rfind("\n") + 1 :].split()  # "wrong size\n3929 …" is a new line
         if not match.group("unit") and before and before[-1].lower().strip(":#") in NOT_HOUSE:
             return None  # "chapter 12 Park Lane", "price is 45 high street brands"
         return score
+
+    @staticmethod
+    def _weak_confirmed(match: re.Match[str]) -> bool:
+        """A lower-case "way"/"trail" street is one with a flat that ends the line or leads to
+        a town, a house number with a letter ("219b"), or a town and postcode after it."""
+        text = match.string
+        unit = _UNIT_AFTER.match(text, match.end())
+        if unit and (
+            _LINE_ENDS.match(text, unit.end())
+            or _US_TOWN_STATE.match(text, unit.end())
+            or _POSTCODE_AHEAD.match(text, unit.end())
+        ):
+            return True  # "… trail unit 7, anchorage", not "… trail unit 2 replacements"
+        if re.fullmatch(r"\d{1,4}[a-z]", match.group("number"), re.IGNORECASE):
+            return True
+        return bool(_TOWN_THEN_POSTCODE.match(text, match.end()))
 
     def _extend(self, text: str, pos: int) -> int:
         """Past a unit after the street ("…, Apt 1B"), a town and a state, when present."""
@@ -217,8 +302,10 @@ class AddressRecognizer(EntityRecognizer):
                 word = _TOWN_WORD.match(text, sep.end())
                 if not word:
                     break
-                if not self._is_town_word(word.group(1), lower) and not (
-                    joined and _POSTCODE_AHEAD.match(text, word.end())
+                if (
+                    not self._is_town_word(word.group(1), lower)
+                    and not (joined and _POSTCODE_AHEAD.match(text, word.end()))
+                    and not _STATE_ZIP_AHEAD.match(text, word.end())
                 ):
                     break  # "reading" is a town only right before its postcode
                 if group and words == 0 and _STATE_ONLY.fullmatch(word.group(1)):
@@ -227,6 +314,12 @@ class AddressRecognizer(EntityRecognizer):
                 words += 1
             if not words:
                 break
+        us_tail = _US_TOWN_STATE.match(text, pos) if town_end == pos else None
+        if us_tail and all(
+            fold(word) not in NOT_STREET_NAME and fold(word) not in _SENTENCE_STARTS
+            for word in us_tail.group(1).split()
+        ):
+            return us_tail.end()  # "… ave #96 richmond va 35502": no commas
         if town_end > pos:
             state = _STATE_AFTER.match(text, town_end)
             if state and state.group(1).lower() not in {"to", "is", "in", "at", "on", "by"}:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redaction.lexicon.brands import PERSON_LIKE_SINGLE_WORDS, overlaps_brand
+from redaction.lexicon.brands import PAYMENT_WORDS, PERSON_LIKE_SINGLE_WORDS, overlaps_brand
 from redaction.lexicon.heads import WORDS, lower_keeping_offsets
 from redaction.lexicon.name_contexts import (
     CONTEXTS_BY_FIRST_WORD,
@@ -38,6 +38,7 @@ from redaction.lexicon.names import POPULAR_NAME_MIN, NameLexicon, fold, name_le
 from redaction.lexicon.words import (
     CALENDAR_WORDS,
     COLOUR_WORDS,
+    GREETING_ADDRESSEES,
     NAME_STOP_WORDS,
     PARTICLES,
     PLACE_PREFIXES,
@@ -48,6 +49,7 @@ from redaction.lexicon.words import (
     WORD_SUFFIXES,
     WORD_SURNAMES,
     WORDY_TITLES,
+    typo_pattern,
 )
 from redaction.types import PERSON
 
@@ -67,12 +69,15 @@ _AFTER_NAME = re.compile(
     r"[ \t]*(?:$|[\n,.!?;:)(\-\u2013\u2014/]|x+\b|(?:from|here|at|with|calling|speaking|and|"
     r"again|on|in|of|who|for|please|pls|thanks|thank|i|im|i'm|my|your|about|regarding|re|"
     r"yesterday|today|tonight|earlier|tomorrow|last|this|before|after|when|but|so|because|"
-    r"as|if|over|by)\b|['\u2019]s\b)",
+    r"as|if|over|by|has|had|is|was|will|said|says|[^\W\d_]{2,}ed)\b|['\u2019]s\b)",
     _I,
 )
 _AFTER_INTRODUCTION = re.compile(
     r"[ \t]*(?:,|[-\u2013\u2014]|(?:from|h+e+r+e+|calling|speaking|at|with|and\s+i)\b)", _I
 )
+
+#: A slip of "team" or "there" after a greeting: "Hey tam,", "hey tem," are typos.
+_GREETING_SLIP = re.compile("|".join(typo_pattern(word) for word in sorted(GREETING_ADDRESSEES)))
 
 #: An ambiguous name in lower case ("hey mark,") needs at least this popularity.
 _POPULAR_LOWER_AMBIGUOUS = 6
@@ -105,10 +110,22 @@ _NAME_LINE = re.compile(
     r"(?:[ \t]+[A-Z][^\W\d_]+(?:['\u2019\-][^\W\d_]+)?){1,2})[ \t]*,?$",
     re.MULTILINE,
 )
+#: A signature line under a name: "Northwind Customer Care", "Brightwell Support".
+_COMPANY_LINE = re.compile(
+    r"\n[ \t]*[^\n]{0,40}\b(?:support|customer\s+(?:care|service|services)|team|ltd|limited)"
+    r"[ \t]*(?:\n|\Z)",
+    _I,
+)
 #: Two or three capitalised words in quotes: '"Hemi Walker" is who it should go to'.
 _QUOTED_NAME = re.compile(
     r"[\"\u201c\u2018']([A-Z][^\W\d_]+(?:['\u2019\-][^\W\d_]+)?"
     r"(?:[ \t]+[A-Z][^\W\d_]+(?:['\u2019\-][^\W\d_]+)?){1,2})[\"\u201d\u2019']"
+)
+#: A name opening a quoted delivery label: '"Yatan Herlihy, 18a Orchard Grove, …"'.
+_QUOTED_LABEL_NAME = re.compile(
+    r"[\"\u201c]([^\W\d_]+(?:['\u2019\-][^\W\d_]+)?(?:[ \t]+[^\W\d_]+(?:['\u2019\-][^\W\d_]+)?)"
+    r"{1,2})[ \t]*,[ \t]*(?=\d|#|(?:flat|apartment|apt|unit|suite|ste)\b)",
+    _I,
 )
 #: Capitalised words that could start a name anywhere in the text.
 _CAPITALISED = re.compile(
@@ -176,6 +193,9 @@ class PersonRecognizer(EntityRecognizer):
             before = _WORDS_BEFORE_HERE.search(text, max(0, here.start() - 60), here.start())
             if not before:
                 continue
+            if before.group(1) and (name := self._read_two_before_here(before)):
+                found.append(name)
+                continue
             for group in (1, 2):
                 if before.group(group) and (
                     name := self._read_name(text, before.start(group), _HERE_TRIGGER)
@@ -190,14 +210,25 @@ class PersonRecognizer(EntityRecognizer):
             for match in _LAST_LINE.finditer(text):
                 name = self._read_name(text, match.end(), _HERE_TRIGGER)
                 first = _TOKEN.match(text, match.end())
-                if name and first and fold(first.group(1)) in self.lexicon.first_names:
-                    found.append(name)  # a bare sign-off: "…\nHazel Clark"
+                if (
+                    name
+                    and first
+                    and fold(first.group(1)) in self.lexicon.first_names
+                    and not any(
+                        self.lexicon.is_slip_of_common_word(fold(word))
+                        for word in text[first.end(1) : name.end].split()
+                    )
+                ):
+                    found.append(name)  # a bare sign-off: "…\nHazel Clark", not "…\nAcme Suport"
             for match in _NAME_LINE.finditer(text):
-                if name := self._read_name_line(match):
+                if name := self._read_name_line(match) or self._read_signature(text, match):
                     found.append(name)
         if '"' in text or "\u201c" in text or "'" in text or "\u2018" in text:
             for match in _QUOTED_NAME.finditer(text):
                 if name := self._read_name_line(match):
+                    found.append(name)
+            for match in _QUOTED_LABEL_NAME.finditer(text):
+                if name := self._read_label_name(match):
                     found.append(name)
         first_names = self.lexicon.first_names
         for match in _CAPITALISED.finditer(text):
@@ -247,6 +278,8 @@ class PersonRecognizer(EntityRecognizer):
         lexicon = self.lexicon
         folded = fold(word)
         lower = word.islower()
+        if trigger.greets and lower and len(folded) > 2 and _GREETING_SLIP.fullmatch(folded):
+            return None  # "Hey tam, item … arrived": a slip of "team"
         if (
             not titled
             and not self._is_name_word(
@@ -258,7 +291,7 @@ class PersonRecognizer(EntityRecognizer):
             )
             and not (
                 (strength is Strength.STRONG or trigger.points_at_person)
-                and self._starts_full_name(text, token)
+                and self._starts_full_name(text, token, trigger.points_at_person)
             )
         ):
             return None
@@ -381,6 +414,8 @@ class PersonRecognizer(EntityRecognizer):
         first, rest = words[0], words[1:]
         if any(word in PRODUCT_WORDS for word in rest):
             return None  # "Summer Sale"
+        if any(lexicon.is_slip_of_common_word(word) for word in rest):
+            return None  # "Brightwell Spport": a typo of a word, not a surname
         plain_rest = not any(
             word in NAME_STOP_WORDS or word in SENTENCE_STARTERS or word in COLOUR_WORDS
             for word in rest
@@ -410,6 +445,8 @@ class PersonRecognizer(EntityRecognizer):
         """A capitalised first name with no context: with a surname, or popular alone."""
         pos = token.start()
         folded = fold(token.group())
+        if folded in PAYMENT_WORDS:
+            return None  # "Visa Debit"
         lexicon = self.lexicon
         end = token.end()
         words = 1
@@ -433,14 +470,57 @@ class PersonRecognizer(EntityRecognizer):
             return _Name(pos, end, LONE_NAME_SCORE, Strength.NONE, False)
         return None
 
-    def _starts_full_name(self, text: str, token: re.Match[str]) -> bool:
+    def _read_signature(self, text: str, match: re.Match[str]) -> _Name | None:
+        """A first name and a surname-word alone on a line above a company line: "Don Brown"
+        over "Northwind Customer Care" (a colour or word surname counts here)."""
+        if not _COMPANY_LINE.match(text, match.end()):
+            return None
+        words = [fold(word) for word in match.group(1).split()]
+        if len(words) != 2 or self.lexicon.first_names.get(words[0], 0) < 2:
+            return None
+        if words[1] not in WORD_SURNAMES or words[0] in PERSON_LIKE_SINGLE_WORDS:
+            return None
+        return _Name(match.start(1), match.end(1), 0.7, Strength.MEDIUM, False)
+
+    def _read_label_name(self, match: re.Match[str]) -> _Name | None:
+        """The name heading a quoted delivery label, before the address: capitalised words
+        that read as a name, or a known first name and a surname in lower case."""
+        if not match.group(1).islower():
+            return self._read_name_line(match)
+        words = [fold(word) for word in match.group(1).split()]
+        lexicon = self.lexicon
+        if not lexicon.is_first_name(words[0]) or words[0] in lexicon.ambiguous:
+            return None
+        if any(word in lexicon.very_common_words or word in NAME_STOP_WORDS for word in words[1:]):
+            return None
+        return _Name(match.start(1), match.end(1), 0.7, Strength.MEDIUM, False)
+
+    def _read_two_before_here(self, before: re.Match[str]) -> _Name | None:
+        """Two capitalised words before "here" ("Zehaan Hook here,"), the first a name-word
+        and the second no stop word: a full name even when the surname is also a word."""
+        first, surname = before.group(1), before.group(2)
+        if not (first[0].isupper() and surname[0].isupper()):
+            return None
+        if first.isupper() or surname.isupper():
+            return None
+        folded = fold(surname)
+        if folded in NAME_STOP_WORDS or folded in SENTENCE_STARTERS or folded in TITLES:
+            return None
+        if fold(first) in SENTENCE_STARTERS or not self._is_name_word(first, Strength.MEDIUM):
+            return None
+        return _Name(before.start(1), before.end(2), 0.75, Strength.MEDIUM, False)
+
+    def _starts_full_name(self, text: str, token: re.Match[str], at_person: bool = False) -> bool:
         """A capitalised word that is also a common word, followed by a capitalised word that
-        is no common word: "someone called Mere Kingi"."""
+        is no common word: "someone called Mere Kingi"; after a context that points at
+        someone, a place or brand name too: "my partner Kingston MacNally"."""
         word = token.group(1)
         folded = fold(word)
         if not word[0].isupper() or word.isupper() or folded in NAME_STOP_WORDS:
             return False
-        if folded in SENTENCE_STARTERS or folded in PERSON_LIKE_SINGLE_WORDS:
+        if folded in SENTENCE_STARTERS or folded in PAYMENT_WORDS:
+            return False
+        if folded in PERSON_LIKE_SINGLE_WORDS and not at_person:
             return False
         if folded in PLACE_PREFIXES:
             return False  # "Northern Ireland", "New Zealand"
@@ -474,6 +554,8 @@ class PersonRecognizer(EntityRecognizer):
         lexicon = self.lexicon
         if len(folded) < 2 or folded in TITLES:
             return False
+        if folded in PAYMENT_WORDS and strength is not Strength.STRONG:
+            return False  # "paid by Visa", "pay with Klarna"
         if (
             folded in PERSON_LIKE_SINGLE_WORDS
             and lexicon.first_names.get(folded, 0) < POPULAR_NAME_MIN
@@ -578,7 +660,8 @@ class PersonRecognizer(EntityRecognizer):
 
 def _ends_line(text: str, pos: int) -> bool:
     rest = text[pos : pos + 12]
-    return bool(re.match(r"[ \t.!,x]*(?:\n|$)", rest))
+    # A sign-off line may go on with the company: "Ladli Meaghan | Brightwell Support".
+    return bool(re.match(r"[ \t.!,x]*(?:\n|$|\|)", rest))
 
 
 def _merge(found: list[_Name]) -> list[_Name]:

@@ -67,6 +67,63 @@ VALID = [
     ("3rd Floor, 10 Downing Street, Westminster", "3rd Floor, 10 Downing Street, Westminster"),
     ("14 the crescent, bath", "14 the crescent"),
     ("deliver to 42 Wallaby Way, Sydney", "42 Wallaby Way, Sydney"),
+    # A building name between the flat and the street, in any case, after a comma or a newline.
+    (
+        "apartment 31, alexandra house, 44 willow rise, inverness ze2 8yf",
+        "apartment 31, alexandra house, 44 willow rise, inverness",
+    ),
+    (
+        "Shipping address:\nFlat 4, The Maltings\n180 Ferry Mews\nKendal\nIG14 6WW",
+        "Flat 4, The Maltings\n180 Ferry Mews\nKendal",
+    ),
+    (
+        "went to apartment 9, mill yard, 14 abbey grove, harrogate bt19 0sh, next door",
+        "apartment 9, mill yard, 14 abbey grove, harrogate",
+    ),
+    (
+        "recipient: apartment 26, victoria wharf, 10 quarry way, belfast, sw8 5bd",
+        "apartment 26, victoria wharf, 10 quarry way, belfast",
+    ),
+    (
+        "flat 9, the maltings\n188 heather terrace\nludlow",
+        "flat 9, the maltings\n188 heather terrace\nludlow",
+    ),
+    # Pieces of one address (flat + building, then street) come back as one span.
+    (
+        "Apartment 35, Riverside Court, 178 Meadow Terrace, Ludlow SO3 3LR",
+        "Apartment 35, Riverside Court, 178 Meadow Terrace, Ludlow",
+    ),
+    (
+        "Flat 3, Riverside Court\n6 Quarry Place\nStirling\nPH10 7RU",
+        "Flat 3, Riverside Court\n6 Quarry Place\nStirling",
+    ),
+    # Lower-case weak street types, confirmed by a lettered number or a town and postcode.
+    ("recipient x, 219b beech way, durham, ll11 5qq | paid", "219b beech way, durham"),
+    ("send it to 14 willow way, durham, dh1 3le", "14 willow way, durham"),
+    # US lines without commas: town and state before the ZIP.
+    (
+        "hey team, 9775 willow creek ave #96 richmond va 35502 <- billing",
+        "9775 willow creek ave #96 richmond va",
+    ),
+    (
+        "went to 6577 magnolia trail unit 7 anchorage ak 44312-4957, should",
+        "6577 magnolia trail unit 7 anchorage ak",
+    ),
+    ("3559 magnolia pl unit 30 santa fe nm 58322", "3559 magnolia pl unit 30 santa fe nm"),
+    (
+        "apartment 26b, 8816 magnolia ct, santa fe, nm 13913-6784",
+        "apartment 26b, 8816 magnolia ct, santa fe, nm",
+    ),
+    # A weak street type on the line after a flat and building line.
+    (
+        "flat 3, riverside court\n59 bridge rise\nludlow\ndn8 8us",
+        "flat 3, riverside court\n59 bridge rise\nludlow",
+    ),
+    # A "not a house number" word on the line before does not count ("wrong size\n3929 …").
+    (
+        "arrived in the wrong size\n\n3929 Magnolia Way Apartment 15D Savannah GA 65188-8849",
+        "3929 Magnolia Way Apartment 15D Savannah GA",
+    ),
 ]
 
 INVALID = [
@@ -86,6 +143,16 @@ INVALID = [
     "Road to Perdition, 2 Fast 2 Furious",
     "Chapter 3 the road ahead",
     "we have 3 way splitters and 2 park benches",
+    "I need 4 mountain trail unit 2 replacements",
+    "we sold 12 hill walks, york, yo1 7hh",
+    "order 12 the long way, leeds, ls1 4ab",
+    "flat 4, the maltings is lovely",
+    "the 2 way radio, leeds, ls1 4ab",
+    "my 3 items the other way va 35502",
+    "ticket 219b beech way, durham",
+    "3 Main Street Deals, London, SW1A 1AA",
+    "version 2b road map",
+    "size 12 Park Lane shoes",
 ]
 
 
