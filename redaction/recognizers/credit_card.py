@@ -78,7 +78,9 @@ class CreditCardRecognizer(PatternRecognizer):
         re.IGNORECASE,
     )
     _CARD_WORD_BEFORE_RE = re.compile(
-        r"\b(?:card|credit|debit|visa|mastercard|amex|maestro|cc|pan)\b[^.!?\n\d]{0,30}\s*$",
+        # "card" with the typos people make in a hurry: caard, carrd, crad, cadr
+        r"\b(?:ca+r+d+s?|crad|cadr|credit|debit|visa|mastercard|amex|maestro|cc|pan)\b"
+        r"[^.!?\n\d]{0,30}\s*$",
         re.IGNORECASE,
     )
 

@@ -15,6 +15,9 @@ recognizer = RECOGNIZER()
     ("text", "value"),
     [
         ("card 4111 1111 1111 1111 please", "4111 1111 1111 1111"),
+        # a typo of "card" outweighs an earlier "reference"
+        ("for reference the caard is 4111  1111  1111  1111", "4111  1111  1111  1111"),
+        ("my ref, the carrd is 4111 1111 1111 1111", "4111 1111 1111 1111"),
         ("5500-0000-0000-0004", "5500-0000-0000-0004"),
         ("amex 378282246310005", "378282246310005"),
         ("amex 3782 822463 10005", "3782 822463 10005"),
