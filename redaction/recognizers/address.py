@@ -258,8 +258,9 @@ class AddressRecognizer(EntityRecognizer):
         after = match.string[match.end() : match.end() + 20].split(maxsplit=1)
         if after and after[0].strip(",.!?").lower() in PRODUCT_WORDS:
             return None
-        before = match.string[max(0, match.start() - 20) : match.start()]
-        before = before[before.rfind("\n") + 1 :].split()  # "wrong size\n3929 …" is a new line
+        preceding = match.string[max(0, match.start() - 20) : match.start()]
+        # "wrong size\n3929 …": only words on the same line count
+        before = preceding[preceding.rfind("\n") + 1 :].split()
         if not match.group("unit") and before and before[-1].lower().strip(":#") in NOT_HOUSE:
             return None  # "chapter 12 Park Lane", "price is 45 high street brands"
         return score
