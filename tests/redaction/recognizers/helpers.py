@@ -9,7 +9,6 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 from functools import cache
 
-import spacy
 from presidio_analyzer import (
     EntityRecognizer,
     LemmaContextAwareEnhancer,
@@ -17,38 +16,20 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from redaction.nlp import BlankSpacyNlpEngine
 from redaction.types import SCORE_THRESHOLD
 
 
-class _BlankEnglish:
-    """The two NlpEngine methods NlpArtifacts needs to pick keywords out of the lemmas."""
-
-    def __init__(self) -> None:
-        self.nlp = spacy.blank("en")
-
-    def is_stopword(self, word: str, language: str) -> bool:
-        return bool(self.nlp.vocab[word].is_stop)
-
-    def is_punct(self, word: str, language: str) -> bool:
-        return bool(self.nlp.vocab[word].is_punct)
-
-
 @cache
-def _blank() -> _BlankEnglish:
-    return _BlankEnglish()
+def _engine() -> BlankSpacyNlpEngine:
+    engine = BlankSpacyNlpEngine()
+    engine.load()
+    return engine
 
 
 def nlp_artifacts(text: str) -> NlpArtifacts:
-    engine = _blank()
-    doc = engine.nlp(text)
-    return NlpArtifacts(
-        entities=[],
-        tokens=doc,
-        tokens_indices=[token.idx for token in doc],
-        lemmas=[token.text.lower() for token in doc],
-        nlp_engine=engine,
-        language="en",
-    )
+    """Exactly what the engine's NLP step produces for ``text``."""
+    return _engine().process_text(text, "en")
 
 
 def analyze(recognizer: EntityRecognizer, text: str, entity: str) -> list[RecognizerResult]:

@@ -3,49 +3,10 @@ tokenizer, lemmas = lower-cased tokens, spans kept from SCORE_THRESHOLD up."""
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
-
-from functools import cache
-
-import spacy
 from presidio_analyzer import EntityRecognizer
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.types import SCORE_THRESHOLD
-
-
-class _BlankEnglish:
-    """The two NlpEngine methods NlpArtifacts calls while it picks keywords."""
-
-    def __init__(self) -> None:
-        self.nlp = spacy.blank("en")
-
-    def is_stopword(self, word: str, language: str) -> bool:
-        return bool(self.nlp.vocab[word].is_stop)
-
-    def is_punct(self, word: str, language: str) -> bool:
-        return bool(self.nlp.vocab[word].is_punct)
-
-
-@cache
-def _blank() -> _BlankEnglish:
-    return _BlankEnglish()
-
-
-def nlp_artifacts(text: str) -> NlpArtifacts:
-    engine = _blank()
-    doc = engine.nlp(text)
-    return NlpArtifacts(
-        entities=[],
-        tokens=doc,
-        tokens_indices=[token.idx for token in doc],
-        lemmas=[token.text.lower() for token in doc],
-        nlp_engine=engine,
-        language="en",
-        scores=[],
-    )
+from tests.redaction.recognizers.helpers import nlp_artifacts
 
 
 def spans(recognizer: EntityRecognizer, text: str, entity: str) -> list[tuple[int, int]]:
