@@ -134,3 +134,31 @@ def test_usernames_derived_from_a_known_name_are_caught() -> None:
     for login in ("iracarville", "IraCarville36", "i.carville", "xX_ira_carville_Xx"):
         result = engine.redact(f"my login is {login} ok", context=context)
         assert result.text == "my login is <USERNAME_1> ok", login
+
+
+@pytest.mark.parametrize(
+    ("text", "postcode"),
+    [
+        ("me: Zebedee Quillfeather, zq@example.org, 57288", "57288"),
+        ("Zebedee Quillfeather | zq@example.org | 88522-0358", "88522-0358"),
+        ("zebedee quillfeather, zq@example.org, bd151sl", "bd151sl"),
+    ],
+)
+def test_postcode_items_in_a_details_line(text: str, postcode: str) -> None:
+    context = ctx(known=("Zebedee Quillfeather", "zq@example.org"))
+    found = [(e.type, text[e.start : e.end]) for e in engine.analyze(text, context)]
+    assert ("POSTCODE", postcode) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order 12345, 2 items, 45.99",  # no personal data on the line
+        "Zebedee Quillfeather, order 12345",  # one detected item only, and not a bare item
+        "Zebedee Quillfeather, zq@example.org\n12345",  # another line
+    ],
+)
+def test_numbers_outside_a_details_line_stay(text: str) -> None:
+    context = ctx(known=("Zebedee Quillfeather", "zq@example.org"))
+    found = [text[e.start : e.end] for e in engine.analyze(text, context)]
+    assert "12345" not in found
