@@ -18,23 +18,12 @@ from .api_helpers import (
     assert_error,
     assert_no_foreign_data,
     client_for,
-    make_tenant,
     send,
     snapshot,
     ws_url,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alpha() -> Tenant:
-    return make_tenant("alpha")
-
-
-@pytest.fixture
-def beta() -> Tenant:
-    return make_tenant("beta")
 
 
 def _brand_body(brand: Brand) -> dict[str, Any]:

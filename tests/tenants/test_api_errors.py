@@ -21,7 +21,6 @@ from .api_helpers import (
     assert_error,
     assert_no_foreign_data,
     client_for,
-    make_tenant,
     send,
     session_client,
     snapshot,
@@ -29,16 +28,6 @@ from .api_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alpha() -> Tenant:
-    return make_tenant("alpha")
-
-
-@pytest.fixture
-def beta() -> Tenant:
-    return make_tenant("beta")
 
 
 @dataclass(frozen=True)

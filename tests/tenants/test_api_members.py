@@ -17,7 +17,6 @@ from .api_helpers import (
     assert_error,
     assert_no_foreign_data,
     client_for,
-    make_tenant,
     send,
     snapshot,
     ws_url,
@@ -25,16 +24,6 @@ from .api_helpers import (
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-@pytest.fixture
-def alpha() -> Tenant:
-    return make_tenant("alpha")
-
-
-@pytest.fixture
-def beta() -> Tenant:
-    return make_tenant("beta")
 
 
 def _member_body(membership: Membership) -> dict[str, Any]:
