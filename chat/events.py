@@ -112,3 +112,20 @@ async def typing_send(
             "active": active,
         },
     )
+
+
+def ai_frame_on_commit(*, workspace_id: int, conversation_id: int, frame: dict[str, Any]) -> None:
+    """An AI artifact (``frame`` has its own ``type``, e.g. ``ai.suggestion``) for the operator
+    sockets that opened the conversation. Never sent to the visitor's group."""
+    send_on_commit(
+        ops_group(workspace_id, conversation_id),
+        {"type": "chat.ai", "conversation_id": conversation_id, "frame": frame},
+    )
+
+
+def ai_frame_send_now(*, workspace_id: int, conversation_id: int, frame: dict[str, Any]) -> None:
+    """Ephemeral AI frames (stream deltas) from sync code such as a Celery task: sent at once."""
+    _send_now(
+        ops_group(workspace_id, conversation_id),
+        {"type": "chat.ai", "conversation_id": conversation_id, "frame": frame},
+    )

@@ -171,6 +171,11 @@ class OperatorConsumer(ChatConsumer):
         if event.get("sender") == "visitor" and event["conversation_id"] in self.subscriptions:
             await self.send_json(self.frame(event, "typing"))
 
+    async def chat_ai(self, event: dict[str, Any]) -> None:
+        frame = event.get("frame")
+        if event.get("conversation_id") in self.subscriptions and isinstance(frame, dict):
+            await self.send_json({**frame, "conversation_id": event["conversation_id"]})
+
     async def chat_conversation(self, event: dict[str, Any]) -> None:
         row = await self.in_scope(
             selectors.inbox_row, conversation_id=event["conversation_id"], user_id=self.user_id
