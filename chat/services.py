@@ -16,7 +16,7 @@ from tenants.models import Brand, Membership, Role, role_at_least
 from tenants.scope import current_workspace_id
 from tenants.services import workspace_require_active
 
-from . import events, selectors, tokens
+from . import events, hooks, selectors, tokens
 from .models import (
     MESSAGE_BODY_MAX,
     BrandIdentitySecret,
@@ -262,6 +262,16 @@ def message_create(
             conversation_id=conv.pk,
             payload=selectors.message_payload(message, visitor=conv.visitor),
             private=is_private,
+        )
+        hooks.message_created(
+            hooks.MessageCreated(
+                workspace_id=conv.workspace_id,
+                conversation_id=conv.pk,
+                message_id=message.pk,
+                seq=message.seq,
+                sender=sender,
+                is_private=is_private,
+            )
         )
         if status_changed:
             events.status_changed_on_commit(
