@@ -161,3 +161,31 @@ class WorkspaceStatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace_id}: {self.from_status} -> {self.to_status}"
+
+
+# Per-workspace AI configuration lives in its own module (region settings, endpoints, BYOK keys).
+from .ai_models import (  # noqa: E402
+    KeyStatus,
+    ProviderKey,
+    ProviderKind,
+    Region,
+    WorkspaceAISettings,
+    WorkspaceEndpoint,
+)
+
+__all__ = [
+    "Brand",
+    "KeyStatus",
+    "Membership",
+    "Plan",
+    "ProviderKey",
+    "ProviderKind",
+    "Region",
+    "Role",
+    "TenantModel",
+    "Workspace",
+    "WorkspaceAISettings",
+    "WorkspaceEndpoint",
+    "WorkspaceStatus",
+    "WorkspaceStatusEvent",
+]
