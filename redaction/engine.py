@@ -27,12 +27,12 @@ from presidio_analyzer.context_aware_enhancers import (
 )
 
 from redaction.nlp import BlankSpacyNlpEngine
+from redaction.postcode_context import add_contextual_postcodes
 from redaction.pseudonymize import Pseudonymizer
 from redaction.recognizers import discover
 from redaction.recognizers.custom_patterns import CustomPatternsRecognizer
 from redaction.recognizers.known_participants import KnownParticipantsRecognizer
 from redaction.types import (
-    POSTCODE,
     SCORE_THRESHOLD,
     Entity,
     RedactionContext,
@@ -214,41 +214,7 @@ def _detect(text: str, context: RedactionContext) -> list[Entity]:
         if any(a <= result.start and result.end <= b for a, b in allowed):
             continue
         entities.append(Entity(result.start, result.end, result.entity_type, float(result.score)))
-    return _postcodes_in_detail_lists(text, entities)
-
-
-#: A whole comma-separated item that is shaped like a US ZIP (+4) or a UK postcode.
-_POSTCODE_ITEM = re.compile(
-    r"^(?:\d{5}(?:-\d{4})?|(?:gir ?0aa|[a-z]{1,2}\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2}))$",
-    re.IGNORECASE,
-)
-_ITEM = re.compile(r"[^,;|\n]+")
-
-
-def _postcodes_in_detail_lists(text: str, entities: list[Entity]) -> list[Entity]:
-    """ "me: Jane Doe, 14/03/1987, 90210": in a line listing someone's details, an item shaped
-    like a postcode or ZIP is one, even with no postcode word. Needs two other detected items
-    on the same line, so order lines ("Order 12345, 2 items") are left alone."""
-    if len(entities) < 2 or ("," not in text and ";" not in text and "|" not in text):
-        return entities
-    added: list[Entity] = []
-    line_start = 0
-    for line in text.split("\n"):
-        line_end = line_start + len(line)
-        on_line = [e for e in entities if line_start <= e.start and e.end <= line_end]
-        if len(on_line) >= 2:
-            for item in _ITEM.finditer(line):
-                raw = item.group(0)
-                value = raw.strip(" \t.:!?\"'()")
-                if not _POSTCODE_ITEM.match(value):
-                    continue
-                start = line_start + item.start() + raw.index(value)
-                end = start + len(value)
-                others = [e for e in on_line if not (e.start < end and start < e.end)]
-                if len(others) >= 2 and len(others) == len(on_line):
-                    added.append(Entity(start, end, POSTCODE, 0.6))
-        line_start = line_end + 1
-    return entities + added if added else entities
+    return add_contextual_postcodes(text, entities)
 
 
 def analyze(

@@ -32,6 +32,10 @@ _OUTWARD = (
     r"|[a-pr-uwyz][a-hk-y]\d\d?|[a-pr-uwyz]\d\d?)"
 )
 _INWARD = r"\d[abd-hjlnp-uw-z]{2}"
+#: A UK postcode by the grammar, spaced or not (one or two spaces), any case.
+UK_POSTCODE = rf"(?:gir {{0,2}}0aa|{_OUTWARD} {{0,2}}{_INWARD})"
+#: Five digits, optionally +4, not part of an amount, a decimal or a longer number.
+US_ZIP = r"\d(?<![\w.,$£€#-]\d)\d{4}(?:-\d{4})?(?![\w-]|[.,]\d)"
 
 _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
@@ -54,10 +58,10 @@ class PostcodeRecognizer(PatternRecognizer):
     PATTERNS = [
         Pattern(
             "UK postcode",
-            rf"(?<![\w-])(?:gir {{0,2}}0aa|{_OUTWARD} {{0,2}}{_INWARD})(?![\w-])",
+            rf"(?<![\w-]){UK_POSTCODE}(?![\w-])",
             0.7,
         ),
-        Pattern("US ZIP or ZIP+4", r"\d(?<![\w.,$£€#-]\d)\d{4}(?:-\d{4})?(?![\w-]|[.,]\d)", 0.1),
+        Pattern("US ZIP or ZIP+4", US_ZIP, 0.1),
     ]
     # Before context: a UK postcode written without its space is a little less certain, a ZIP+4
     # a little more than a bare five-digit number (which needs a ZIP word or a state).
