@@ -2,7 +2,8 @@
 
 Found: ``passport number 123456789`` (UK, US), ``passport no. A12345678`` (US), ``passport:
 C01X00T47`` (DE), ``12AB34567`` (FR), ``XDA123456`` (ES), ``PA1234567`` (IE), ``123456789 is my
-passport number``. Not found: the same shapes anywhere "passport" is not in the sentence
+passport number``, ``Passport CVJJYZPYF`` and ``passport no. ccrhxcrm6`` (DE, right after the
+word). Not found: the same shapes anywhere "passport" is not in the sentence
 (order, account and tracking numbers look just like them).
 """
 
@@ -28,8 +29,9 @@ class PassportRecognizer(PatternRecognizer):
     9-digit and letter+8-digit forms, Irish and Indian letter+7, German ``C``+8 mixed), or 3-3-3
     digits. Reported only when it is the first such token after "passport" in the same sentence
     (a label on its own line counts), or is followed closely by "passport"; never when it has an
-    order/ticket/tracking label of its own. Nothing is reported in a message without
-    "passport" (typos included)."""
+    order/ticket/tracking label of its own. Right after "passport" (and "no."/"number"/":"), a
+    token with one digit or 8-9 consonants counts too (German ``CVJJYZPYF``). Nothing is
+    reported in a message without "passport" (typos included)."""
 
     PATTERNS = [
         Pattern(
@@ -55,6 +57,14 @@ class PassportRecognizer(PatternRecognizer):
         re.IGNORECASE,
     )
     _LABEL_ONLY_RE = re.compile(r"\s*(?:number|no\.?|num|nr\.?|#)?\s*:?\s*", re.IGNORECASE)
+    # The value right after the word and its label ("Passport CVJJYZPYF", "passport no.
+    # ccrhxcrm6"): there a token with fewer digits still counts, when it is no English word:
+    # one digit, or 8-9 letters without a vowel (German numbers use consonants and digits).
+    _ADJACENT_RE = re.compile(
+        r"[ \t]*(?:(?:number|no\.?|num|nr\.?|#)[ \t]*)?(?:(?:is|:|=|-)[ \t]*)?"
+        r"(?<![\w-])((?=[a-z]*\d)[a-z0-9]{6,9}|[b-df-hj-np-tv-z]{8,9})(?![\w-])",
+        re.IGNORECASE,
+    )
     _LOOKAHEAD_CHARS = 80
 
     def __init__(self) -> None:
@@ -77,6 +87,10 @@ class PassportRecognizer(PatternRecognizer):
         if not mentions:
             return []
         for mention in mentions:
+            adjacent = self._ADJACENT_RE.match(text, mention.end())
+            if adjacent:
+                spans.add(adjacent.span(1))
+                continue
             window_end = min(len(text), mention.end() + self._LOOKAHEAD_CHARS)
             sentence_end = self._SENTENCE_END_RE.search(text, mention.end(), window_end)
             if sentence_end and self._LABEL_ONLY_RE.fullmatch(

@@ -37,7 +37,7 @@ STRONG_LABEL = re.compile(
     r"(?:\s+(?:is|was|should\s+be|=|of)|\s*['\u2019]s)?\s*[:=\-]?\s*['\"\u2018\u201c]?"
     r"|\b(?:logged|logging|log|signed|signing|sign)\s+(?:in|on)\s+(?:as|with|under)\s+"
     r"['\"\u2018\u201c]?"
-    r"|\bgoes\s+by\s+@?|\bi\s*['\u2019]?m\s+@(?=\w)|\b(?:username|user|login)\s+(?=\w*\d)",
+    r"|\bgo(?:es)?\s+by\s+@?|\bi\s*['\u2019]?m\s+@(?=\w)|\b(?:username|user|login)\s+(?=\w*\d)",
 )
 #: Labels after which only a handle-shaped token counts.
 WEAK_LABEL = re.compile(
@@ -50,6 +50,22 @@ WEAK_LABEL = re.compile(
     r"['\"\u2018\u201c]?",
 )
 _LABELS = by_first_word(STRONG_LABEL, WEAK_LABEL)
+#: A label after the handle: "'jdoe42' is my login", "sam_k was my old username".
+LABEL_AFTER = re.compile(
+    r"['\"\u2019\u201d]?[ \t]+(?:is|was)[ \t]+(?:my|our|his|her|their)[ \t]+(?:\w+[ \t]+)?"
+    r"(?:user\s*-?\s*name|"
+    + typo_pattern("username")
+    + "|"
+    + typo_pattern("login")
+    + r"|log-?in|user\s*id|handle|gamer\s*tag|screen\s*name|display\s+name)\b"
+    # "... is my login page / login problem": the label names something else.
+    r"(?![ \t]+(?:page|screen|button|link|form|problem|issue|error|details|info|email|"
+    r"password|code|attempt|method|history|settings)\b)",
+    re.IGNORECASE,
+)
+#: The handle just before such a label (searched in the few characters before it).
+_HANDLE_BEFORE = re.compile(r"(?<![\w@.\-])@?(" + _HANDLE + r")$")
+_HANDLE_BEFORE_CHARS = 48
 _TOKEN = re.compile(r"@?(" + _HANDLE + r")" + _END)
 #: "@jane_doe" not inside an email address or a URL path.
 MENTION = re.compile(r"(?<![\w.@/:+-])@(" + _HANDLE + r")" + _END)
@@ -64,6 +80,7 @@ _CODE = re.compile(
     | [A-Z]?\d+[A-Z]+\d*                   # 1ZXVZ01603, 4B
     | (?i:(?:ord|order|inv|invoice|sku|ref|ticket|case|tkt|err|error|promo|code|e|v|x|0x)
       [\-_\#]?[0-9a-f]*\d[0-9a-f]*)         # ord12345, err_404, E3951, 0x273bd158
+    | (?i:\d{1,2}(?:[:.]\d\d)?[ap]m)          # times: 5pm, 10:30am
     | [a-z]+\d{1,2}                        # summer20, extra25 (promo-code shaped)
     """,
     re.VERBOSE,
@@ -120,14 +137,28 @@ class UsernameRecognizer(EntityRecognizer):
             labelled = ":" in match.group() or "=" in match.group()  # "login: sarahjones"
             if self._is_handle(token.group(1), strong=labelled):
                 spans[token.span(1)] = self.WEAK_SCORE
+        if " is " in lowered or " was " in lowered:
+            for match in LABEL_AFTER.finditer(text):
+                window_start = max(0, match.start() - _HANDLE_BEFORE_CHARS)
+                before = _HANDLE_BEFORE.search(text, window_start, match.start())
+                if before and self._is_handle(before.group(1), strong=True):
+                    spans.setdefault(before.span(1), self.STRONG_SCORE)
         if "@" in text:
             for match in MENTION.finditer(text):
                 handle = match.group(1)
-                if match.span(1) in spans or _CODE.fullmatch(handle):
+                if match.span(1) in spans or self._is_code_mention(handle):
                     continue
                 if handle.lower() not in NOT_HANDLES:
                     spans[match.span(1)] = self.MENTION_SCORE
         return [self._result(start, end, score) for (start, end), score in sorted(spans.items())]
+
+    @staticmethod
+    def _is_code_mention(handle: str) -> bool:
+        """ "@ERR404" is a code; "@jaxonuniacke38" is a handle although shaped like a promo code
+        ("summer20"): nobody writes a promo code after an "@"."""
+        if not _CODE.fullmatch(handle):
+            return False
+        return not (_PROMO_LIKE.fullmatch(handle) and not handle.isupper())
 
     def _is_handle(self, token: str, strong: bool) -> bool:
         folded = fold(token)

@@ -30,6 +30,12 @@ recognizer = RECOGNIZER()
         ("925076473 - my passport number", "925076473"),
         ("925076473 is the number on my passport", "925076473"),
         ("travel document number: X1234567", "X1234567"),
+        # German: consonants and digits, often one digit or none, right after the word
+        ("Passport CVJJYZPYF has been verified, thank you.", "CVJJYZPYF"),
+        ("hey team, passport no. ccrhxcrm6, expires next year", "ccrhxcrm6"),
+        ("Passport no. C8KJLXFGM, expires next year", "C8KJLXFGM"),
+        ("my passport number is CFHZCWPGZ", "CFHZCWPGZ"),
+        ("passport #: CL2ZWMKCM", "CL2ZWMKCM"),
     ],
 )
 def test_finds_passport_numbers(text: str, value: str) -> None:
@@ -48,6 +54,14 @@ def test_finds_passport_numbers(text: str, value: str) -> None:
         "passport renewal form, see page 2",
         "order 123456789 for passport holder",
         "the prmoo code summer30 didn't apply, also my passport no is on the form",
+        # right after the word, but an English word or too little of a number
+        "passport photos were rejected",
+        "Passport renewal takes weeks",
+        "passport checked, thanks",
+        "passport number: unknown",
+        "passport STRENGTH rankings",
+        "passport scanned, order W12345 next",
+        "passport rhythms",  # 7 consonant letters: too short for a letters-only number
     ],
 )
 def test_ignores_numbers_without_passport_context(text: str) -> None:

@@ -38,6 +38,17 @@ VALID = [
     ("reset the password for user lakshmi_iyer please", "lakshmi_iyer"),
     ("(user: aroha.n)", "aroha.n"),
     ("Login ID: deepika.r", "deepika.r"),
+    # the label after the handle
+    ("'MylesSekhon15' is my login", "MylesSekhon15"),
+    ("'zaidtrask' is my login | Re: CS-2025-1689", "zaidtrask"),
+    ("\u2018the_gautam_mccorkill\u2019 is my loggin", "the_gautam_mccorkill"),
+    ("jdoe42 was my old username, now it's different", "jdoe42"),
+    # "go by"
+    ("I go by AmrutaHans99 on the forum", "AmrutaHans99"),
+    ("i go by the_zion_flaherty on the forum", "the_zion_flaherty"),
+    ("I go by finbar-lardner-86 on the forum", "finbar-lardner-86"),
+    # an @mention shaped like a promo code is still a handle
+    ("placed it from her account (@jaxonuniacke38)", "jaxonuniacke38"),
 ]
 
 INVALID = [
@@ -57,6 +68,14 @@ INVALID = [
     "meet @ 5pm",
     "user for 5 years, never had this",
     "invoice INV-2026-01306 for my account",
+    "this is my login page and it is broken",
+    "Google is my login method",
+    "that is my login",
+    "SUMMER20 is my promo code",
+    "ORD-12345 was my order",
+    "I'll go by the shop tomorrow",
+    "we go by 5pm",
+    "ping @ERR404 in the logs",
 ]
 
 
