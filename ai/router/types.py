@@ -10,6 +10,19 @@ It walks the workspace's allowed endpoints in region-preference order, owns retr
 fallback and the per-endpoint breaker, writes one AI-ledger row per provider call, and either
 returns a ``Completion`` or raises ``AIUnavailable`` (no allowed endpoint answered; nothing is
 ever sent to a region the workspace does not allow).
+
+Streaming: with ``on_delta`` the router streams and calls ``on_delta(chunk)`` as tokens arrive.
+Before the first delta a failure falls back to the next endpoint as usual; once a delta was
+emitted there is no silent fallback (the operator already saw text): the call ends with
+``AIUnavailable(..., partial_output=True)`` and the caller discards what it showed.
+
+The built-in offline provider (``Completion.offline=True``, endpoint "offline", region "local")
+answers only when the workspace allows it and ``request.allow_offline`` is true:
+- "summary": an extractive summary (sentences of the non-system messages, in order);
+- "suggestions": a JSON array (``json.loads``) of up to 3 of ``request.candidates``, best first;
+- "agent": the best-matching candidate, or exactly ``HANDOFF_MARKER`` when none matches well;
+- "translation": the last non-system message's content, unchanged (it cannot translate);
+- "key_check": "ok".
 """
 
 from __future__ import annotations
@@ -20,6 +33,9 @@ from typing import Literal
 Role = Literal["system", "user", "assistant"]
 Feature = Literal["suggestions", "summary", "translation", "agent", "key_check"]
 KeySource = Literal["platform", "byok", "none"]
+
+#: The offline agent's whole answer when no saved reply matches well: hand off to a human.
+HANDOFF_MARKER = "[[handoff]]"
 
 
 @dataclass(frozen=True)
@@ -59,8 +75,9 @@ class Attempt:
 @dataclass(frozen=True)
 class Completion:
     text: str
-    provider: str  # kind: openai | azure_openai | anthropic | bedrock | vertex | openai_compatible | offline
-    endpoint: str  # the endpoint's name
+    #: The kind: openai | azure_openai | anthropic | bedrock | vertex | openai_compatible | offline
+    provider: str
+    endpoint: str  # "platform:<name>", "workspace:<name>" or "offline"
     model: str
     region: str  # uk | eu | us | local
     key_source: KeySource
@@ -74,7 +91,11 @@ class Completion:
 class AIUnavailable(Exception):
     """No endpoint the workspace allows could answer. ``reason`` is safe to show to an admin."""
 
-    def __init__(self, reason: str, *, attempts: tuple[Attempt, ...] = ()) -> None:
+    def __init__(
+        self, reason: str, *, attempts: tuple[Attempt, ...] = (), partial_output: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.attempts = attempts
+        #: Deltas were already emitted before the stream failed: discard the partial text.
+        self.partial_output = partial_output

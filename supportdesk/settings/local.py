@@ -43,3 +43,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A self-hosted model on this machine (Ollama, vLLM) may be added as a workspace endpoint.
+AI_WORKSPACE_ENDPOINTS_ALLOW_PRIVATE = True

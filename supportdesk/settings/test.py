@@ -52,3 +52,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# AI: no platform endpoint unless a test declares one (tests never reach a real provider);
+# fake providers listen on 127.0.0.1.
+AI_ENDPOINTS: list[dict[str, object]] = []
+AI_WORKSPACE_ENDPOINTS_ALLOW_PRIVATE = True
