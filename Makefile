@@ -37,7 +37,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy tenants supportdesk redaction chat
+	$(BIN)/mypy tenants supportdesk redaction chat ai
 
 bench: install
 	$(BIN)/python bench/startup.py --json bench/results/startup.json
