@@ -1,0 +1,89 @@
+"""What the features share: calling the router for an artifact and recording the outcome."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ai import pipeline, selectors
+from ai.models import AIArtifact
+from ai.models.artifacts import ArtifactStatus
+from ai.router import AIUnavailable, Completion, CompletionRequest, complete
+
+logger = logging.getLogger("ai.features")
+
+
+class Clock:
+    """Pipeline timings in ms, for the artifact (and the benchmark)."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last = self.started
+        self.marks: dict[str, float] = {}
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.marks[name] = (now - self.last) * 1000
+        self.last = now
+
+    def total(self) -> dict[str, float]:
+        return {**self.marks, "total": (time.perf_counter() - self.started) * 1000}
+
+
+def call_router(
+    artifact: AIArtifact,
+    request: CompletionRequest,
+    *,
+    on_delta: Callable[[str], None] | None = None,
+) -> Completion | None:
+    """The completion, or None after recording why there is none (status ``unavailable``)."""
+    try:
+        completion = complete(request, on_delta=on_delta)
+    except AIUnavailable as exc:
+        artifact.fallback_chain = [
+            {
+                "endpoint": a.endpoint,
+                "region": a.region,
+                "outcome": a.outcome,
+                "latency_ms": round(a.latency_ms, 2),
+            }
+            for a in exc.attempts
+        ]
+        pipeline.artifact_finish(artifact, status=ArtifactStatus.UNAVAILABLE, error=exc.reason)
+        return None
+    pipeline.record_completion(artifact, completion)
+    return completion
+
+
+def finish_blocked(artifact: AIArtifact, clock: Clock) -> None:
+    """Redaction failed: nothing went to any provider; operators see why."""
+    pipeline.artifact_finish(
+        artifact,
+        status=ArtifactStatus.BLOCKED,
+        error=pipeline.BLOCKED_MESSAGE,
+        timings=clock.total(),
+    )
+
+
+def push(artifact: AIArtifact) -> None:
+    """The artifact's frame to the conversation's operators, once the transaction commits."""
+    pipeline.push_on_commit(artifact, selectors.artifact_frame(artifact))
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def json_object(text: str) -> dict[str, Any] | None:
+    """The JSON object in a model's answer (tolerates code fences and chatter around it)."""
+    match = _JSON_OBJECT.search(text)
+    if not match:
+        return None
+    try:
+        value = json.loads(match.group(0))
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

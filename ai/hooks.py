@@ -1,0 +1,47 @@
+"""How the AI features learn of chat events: receivers registered in AiConfig.ready().
+
+Both run inside the chat write's transaction and only schedule a task with ids after commit
+(nothing slow, nothing that can fail the message)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from chat.hooks import MessageCreated
+from chat.models import Conversation, ConversationStatus, Sender
+
+
+def enqueue_on_message(event: MessageCreated) -> None:
+    """A visitor's public message sets off the pipeline (translation, agent, suggestions)."""
+    if event.sender != Sender.VISITOR or event.is_private:
+        return
+    from ai.tasks import AI_QUEUE, on_message
+
+    kwargs = {"workspace_id": event.workspace_id, "message_id": event.message_id}
+    transaction.on_commit(lambda: on_message.apply_async(kwargs=kwargs, queue=AI_QUEUE))
+
+
+def enqueue_summary_on_resolve(
+    sender: type[Conversation], instance: Conversation, update_fields: Any = None, **_: Any
+) -> None:
+    """post_save of Conversation: a resolve (chat.services saves ``status``) asks for a summary.
+
+    chat.hooks has no status-change receiver yet and chat.services is another change's ground,
+    so this listens to the model save; it holds no logic beyond enqueueing on commit (the task
+    checks the switches)."""
+    if update_fields is None or "status" not in update_fields:
+        return
+    if instance.status != ConversationStatus.RESOLVED:
+        return
+    from ai.tasks import AI_QUEUE, summarize_conversation
+
+    kwargs = {
+        "workspace_id": instance.workspace_id,
+        "conversation_id": instance.pk,
+        "upto_seq": instance.last_seq,
+        "language": "",
+        "trigger": "resolve",
+    }
+    transaction.on_commit(lambda: summarize_conversation.apply_async(kwargs=kwargs, queue=AI_QUEUE))

@@ -1,0 +1,395 @@
+"""The AI pipeline between a committed chat message and what operators (and, for the AI agent,
+visitors) see:
+
+    transcript loaded in the workspace scope -> redaction (mandatory, fail-closed) with the
+    conversation's participants as known names -> prompt (ai.prompts) -> router -> placeholders
+    re-hydrated for the viewer -> artifact stored -> frames pushed after commit
+
+Exactly once. Every run belongs to one ``AIArtifact`` whose idempotency key (feature x trigger)
+is unique in the database. A task runs in ONE transaction (``workspace_task`` binds the scope
+inside ``transaction.atomic``): the artifact row is inserted first, so a concurrent duplicate
+blocks on the unique index until the first run commits, then finds it finished and returns; a
+run whose worker is killed is rolled back by PostgreSQL (its connection dies), so the
+redelivered task starts clean. What reaches people — the stored result, the AI agent's chat
+message, the final frames (sent on commit) — exists only if that transaction committed, so it
+is never sent twice. Streamed deltas are ephemeral previews keyed by the trigger message: a
+redelivered run streams again over the same preview.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ai.models import AIArtifact
+from ai.prompts import Line
+from ai.router.types import Completion
+from chat import events
+from chat.models import Conversation, Message, Sender
+from redaction import selectors as redaction_selectors
+from redaction.engine import redact_for_provider
+from redaction.pseudonymize import PLACEHOLDER, rehydrate
+from redaction.types import RedactionContext
+from redaction.vault import ConversationVault, Source
+from tenants.scope import current_workspace_id
+
+logger = logging.getLogger(__name__)
+
+#: Messages of context sent with suggestions and agent calls (the newest ones).
+CONTEXT_MESSAGES = 30
+#: Messages a summary may cover (the newest ones).
+SUMMARY_MESSAGES = 200
+#: Streamed previews are pushed at most this often (the final result always goes).
+DELTA_INTERVAL_S = 0.05
+
+
+# ---------------------------------------------------------------- transcript
+
+
+@dataclass
+class Transcript:
+    conversation: Conversation
+    messages: list[Message]
+    #: Names, emails and logins of the people in the conversation: always redacted.
+    known: list[str]
+
+
+def _person_values(user: Any) -> list[str]:
+    if user is None:
+        return []
+    values = [user.get_full_name(), user.first_name, user.last_name, user.email]
+    values.append(user.get_username())
+    return [v for v in values if isinstance(v, str) and len(v.strip()) >= 2]
+
+
+def load_transcript(
+    conversation_id: int,
+    *,
+    upto_seq: int | None = None,
+    include_private: bool,
+    limit: int = CONTEXT_MESSAGES,
+) -> Transcript:
+    """Runs inside the workspace scope. Newest ``limit`` messages up to ``upto_seq``, oldest
+    first; private notes only when ``include_private`` (never for the visitor-facing agent)."""
+    conversation = Conversation.objects.select_related("visitor", "brand", "assignee").get(
+        pk=conversation_id
+    )
+    rows = Message.objects.filter(conversation=conversation).select_related("sender_user")
+    if upto_seq is not None:
+        rows = rows.filter(seq__lte=upto_seq)
+    if not include_private:
+        rows = rows.filter(is_private=False)
+    messages = list(rows.order_by("-seq")[:limit])[::-1]
+    visitor = conversation.visitor
+    known = [v for v in (visitor.name, visitor.email, visitor.verified_user_id) if v]
+    known += _person_values(conversation.assignee)
+    for message in messages:
+        known += _person_values(message.sender_user)
+    return Transcript(conversation=conversation, messages=messages, known=sorted(set(known)))
+
+
+def line_role(message: Message) -> str:
+    if message.is_private:
+        return "note"
+    return {
+        Sender.VISITOR: "visitor",
+        Sender.OPERATOR: "operator",
+        Sender.AI_AGENT: "ai agent",
+    }.get(message.sender, "system")  # type: ignore[call-overload]
+
+
+def _source(message: Message) -> Source:
+    return "visitor" if message.sender == Sender.VISITOR else "operator"
+
+
+# ---------------------------------------------------------------- redaction
+
+
+@dataclass
+class Redacted:
+    """The redacted texts, in the order given, and what the vault now knows."""
+
+    texts: list[str]
+    counts: dict[str, int]
+    vault: ConversationVault
+    #: placeholder -> (value, source) for everything this conversation's vault holds.
+    entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def operator_mapping(self) -> dict[str, str]:
+        return {p: value for p, (value, _source) in self.entries.items()}
+
+    def visitor_mapping(self) -> dict[str, str]:
+        """What a visitor may see re-hydrated: their own values and the workspace's own text
+        (saved replies, agent instructions); never an operator's or someone else's."""
+        return {p: v for p, (v, source) in self.entries.items() if source in ("visitor", "system")}
+
+
+def _type_of(placeholder: str) -> str:
+    match = PLACEHOLDER.fullmatch(placeholder)
+    return match.group(1) if match else ""
+
+
+def redact_texts(
+    conversation_id: int, items: Sequence[tuple[str, Source]], *, known: Sequence[str]
+) -> Redacted:
+    """Redact everything that will leave for a provider in ONE pass (placeholders consistent
+    across the transcript, instructions and saved replies), continuing the conversation's vault.
+
+    Fail-closed: ``RedactionFailed`` (raised by the engine on an error, a time-budget overrun or
+    a known value that survived) propagates and the caller sends nothing. Runs inside the
+    workspace scope (the vault is keyed by the bound workspace)."""
+    vault = ConversationVault(conversation_id)
+    stored = vault.load()
+    pseudonymizer = vault.pseudonymizer()
+    context = RedactionContext(
+        known=tuple(known), policy=redaction_selectors.policy_for_workspace()
+    )
+    results = redact_for_provider(
+        [text for text, _ in items], context=context, pseudonymizer=pseudonymizer
+    )
+    counts: Counter[str] = Counter()
+    new_sources: dict[str, Source] = {}
+    for (_text, source), result in zip(items, results, strict=True):
+        for entity in result.entities:
+            counts[entity.type] += 1
+        for placeholder in (
+            PLACEHOLDER.findall_full(result.text) if False else _placeholders(result.text)
+        ):
+            if placeholder in stored or placeholder not in result.mapping:
+                continue
+            # A value the visitor wrote anywhere is theirs to see again.
+            if new_sources.get(placeholder) != "visitor":
+                new_sources[placeholder] = source
+    mapping = dict(pseudonymizer.mapping)
+    for source in ("visitor", "operator", "system"):
+        chunk = {p: mapping[p] for p, s in new_sources.items() if s == source}
+        if chunk:
+            vault.save(chunk, types={p: _type_of(p) for p in chunk}, source=source)  # type: ignore[arg-type]
+    entries: dict[str, tuple[str, str]] = {p: (e.value, e.source) for p, e in stored.items()}
+    for placeholder, source in new_sources.items():
+        entries.setdefault(placeholder, (mapping[placeholder], source))
+    return Redacted(
+        texts=[r.text for r in results], counts=dict(counts), vault=vault, entries=entries
+    )
+
+
+def _placeholders(text: str) -> list[str]:
+    return [m.group(0) for m in PLACEHOLDER.finditer(text)]
+
+
+def redacted_lines(transcript: Transcript, redacted_texts: Sequence[str]) -> list[Line]:
+    return [
+        Line(role=line_role(message), text=text)
+        for message, text in zip(transcript.messages, redacted_texts, strict=False)
+    ]
+
+
+def transcript_items(transcript: Transcript) -> list[tuple[str, Source]]:
+    return [(m.body, _source(m)) for m in transcript.messages]
+
+
+# ---------------------------------------------------------------- re-hydration
+
+
+_UNSAFE_TAIL = re.compile(r"[<\[{][^>\]}]{0,40}$|[A-Z][A-Z_]*_?\d*$")
+
+
+def safe_prefix(text: str) -> str:
+    """The part of a growing stream that cannot end inside a placeholder ("<PERS" is held back
+    until the "ON_1>" arrives): deltas split placeholders, so re-hydrate on a buffer."""
+    match = _UNSAFE_TAIL.search(text)
+    return text[: match.start()] if match else text
+
+
+def rehydrate_for(text: str, mapping: dict[str, str]) -> str:
+    """Exact known placeholders become their values; anything invented or mangled reads
+    "[redacted]" (redaction.pseudonymize.rehydrate)."""
+    return rehydrate(text, mapping)
+
+
+def decode_string_list(raw: str) -> list[str]:
+    """Strings of a (possibly still streaming) JSON array: complete ones and the partial last
+    one. Falls back to the whole text as one item when it is not a JSON array."""
+    start = raw.find("[")
+    if start == -1 or raw[:start].strip():
+        text = raw.strip()
+        return [text] if text else []
+    items: list[str] = []
+    i, n = start + 1, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == '"':
+            j, buf, escaped = i + 1, [], False
+            while j < n:
+                c = raw[j]
+                if escaped:
+                    buf.append("\\" + c)
+                    escaped = False
+                elif c == "\\":
+                    escaped = True
+                elif c == '"':
+                    break
+                else:
+                    buf.append(c)
+                j += 1
+            body = "".join(buf)
+            try:
+                items.append(json.loads(f'"{body}"'))
+            except ValueError:
+                items.append(body.replace("\\n", "\n").replace('\\"', '"'))
+            i = j + 1
+        elif ch == "]":
+            break
+        else:
+            i += 1
+    return items
+
+
+class DeltaPusher:
+    """Turns router deltas into throttled preview frames for the operators of a conversation."""
+
+    def __init__(
+        self,
+        *,
+        workspace_id: int,
+        conversation_id: int,
+        render: Callable[[str], dict[str, Any]],
+        interval_s: float = DELTA_INTERVAL_S,
+    ) -> None:
+        self.workspace_id = workspace_id
+        self.conversation_id = conversation_id
+        self.render = render
+        self.interval_s = interval_s
+        self.raw = ""
+        self.last_push = 0.0
+        self.pushed = 0
+
+    def __call__(self, delta: str) -> None:
+        self.raw += delta
+        now = time.monotonic()
+        if now - self.last_push < self.interval_s:
+            return
+        self.last_push = now
+        frame = self.render(safe_prefix(self.raw))
+        events.ai_frame_send_now(
+            workspace_id=self.workspace_id, conversation_id=self.conversation_id, frame=frame
+        )
+        self.pushed += 1
+
+
+# ---------------------------------------------------------------- artifacts
+
+
+class AlreadyDone(Exception):
+    """The artifact for this idempotency key exists and is finished: nothing to do."""
+
+
+def artifact_begin(
+    *,
+    conversation_id: int,
+    kind: str,
+    key: str,
+    message_id: int | None = None,
+    language: str = "",
+    source_text: str = "",
+    requested_by_id: int | None = None,
+) -> AIArtifact:
+    """The artifact this run fills. Runs inside the task's transaction and scope.
+
+    Inserting takes the unique idempotency key: a concurrent run with the same key waits here
+    until this transaction ends. A finished artifact raises AlreadyDone; one left pending by a
+    request (an on-demand summary, a reply translation) is taken over and locked."""
+    try:
+        with transaction.atomic():
+            return AIArtifact.objects.create(
+                workspace_id=current_workspace_id(),
+                conversation_id=conversation_id,
+                kind=kind,
+                idempotency_key=key,
+                message_id=message_id,
+                language=language,
+                source_text=source_text,
+                requested_by_id=requested_by_id,
+                attempts=1,
+            )
+    except IntegrityError:
+        artifact = AIArtifact.objects.select_for_update().get(idempotency_key=key)
+        if artifact.is_terminal:
+            raise AlreadyDone(key) from None
+        artifact.attempts += 1
+        return artifact
+
+
+def record_completion(artifact: AIArtifact, completion: Completion) -> None:
+    artifact.provider = completion.provider
+    artifact.endpoint = completion.endpoint
+    artifact.model = completion.model
+    artifact.region = completion.region
+    artifact.key_source = completion.key_source
+    artifact.offline = completion.offline
+    artifact.latency_ms = round(completion.latency_ms, 2)
+    artifact.input_tokens = completion.input_tokens
+    artifact.output_tokens = completion.output_tokens
+    artifact.fallback_chain = [
+        {
+            "endpoint": a.endpoint,
+            "region": a.region,
+            "outcome": a.outcome,
+            "latency_ms": round(a.latency_ms, 2),
+        }
+        for a in completion.fallback_chain
+    ]
+
+
+def artifact_finish(
+    artifact: AIArtifact,
+    *,
+    status: str,
+    content: dict[str, Any] | None = None,
+    error: str = "",
+    timings: dict[str, float] | None = None,
+) -> None:
+    artifact.status = status
+    if content is not None:
+        artifact.content = content
+    artifact.error = error[:300]
+    if timings:
+        artifact.timings = {k: round(v, 2) for k, v in timings.items()}
+    artifact.completed_at = timezone.now()
+    artifact.save()
+
+
+def provenance(artifact: AIArtifact) -> dict[str, Any]:
+    """Where an artifact came from, as operators see it (never a key, never a prompt)."""
+    return {
+        "provider": artifact.provider,
+        "model": artifact.model,
+        "region": artifact.region,
+        "key_source": artifact.key_source,
+        "offline": artifact.offline,
+        "latency_ms": artifact.latency_ms,
+        "input_tokens": artifact.input_tokens,
+        "output_tokens": artifact.output_tokens,
+        "fallback_chain": artifact.fallback_chain,
+    }
+
+
+def push_on_commit(artifact: AIArtifact, frame: dict[str, Any]) -> None:
+    events.ai_frame_on_commit(
+        workspace_id=artifact.workspace_id,
+        conversation_id=artifact.conversation_id,
+        frame={"artifact_id": artifact.pk, "status": artifact.status, **frame},
+    )
+
+
+UNAVAILABLE_MESSAGE = "AI is unavailable for this workspace right now"
+BLOCKED_MESSAGE = "Redaction failed, so nothing was sent to an AI provider"

@@ -1,0 +1,65 @@
+"""Celery in/out only: ids (plus workspace_id) in, a service call, done. Queue "ai".
+
+Every task is idempotent (ai.pipeline: one artifact per idempotency key, unique in the
+database, the whole run in one transaction), acknowledged late and rejected back to the queue
+when its worker dies (``acks_late`` + ``reject_on_worker_lost``), so a killed worker loses
+nothing and the rerun sends nothing twice. The broker's visibility timeout is sized above the
+hard time limit (settings, "AI features")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+
+from ai import services
+from tenants.doors import workspace_task
+from tenants.models import Workspace
+
+AI_QUEUE = "ai"
+
+#: Routed to AI_QUEUE by settings.CELERY_TASK_ROUTES ("ai.*"); enqueuers also name it.
+TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": settings.AI_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.AI_TASK_TIME_LIMIT,
+    "max_retries": 0,
+    "ignore_result": True,
+    # workspace_task's wrapper takes workspace_id; the wrapped function's signature does not.
+    "typing": False,
+}
+
+
+@shared_task(name="ai.on_message", **TASK_OPTIONS)
+@workspace_task
+def on_message(*, workspace: Workspace, message_id: int) -> dict[str, Any]:
+    return services.message_pipeline_run(workspace=workspace, message_id=message_id)
+
+
+@shared_task(name="ai.summarize_conversation", **TASK_OPTIONS)
+@workspace_task
+def summarize_conversation(
+    *,
+    workspace: Workspace,
+    conversation_id: int,
+    upto_seq: int,
+    language: str,
+    trigger: str,
+    requested_by_id: int | None = None,
+) -> int | None:
+    return services.summary_run(
+        workspace=workspace,
+        conversation_id=conversation_id,
+        upto_seq=upto_seq,
+        language=language,
+        trigger=trigger,
+        requested_by_id=requested_by_id,
+    )
+
+
+@shared_task(name="ai.translate_reply", **TASK_OPTIONS)
+@workspace_task
+def translate_reply(*, workspace: Workspace, artifact_id: int) -> int | None:
+    return services.reply_translation_run(workspace=workspace, artifact_id=artifact_id)
