@@ -49,6 +49,9 @@ class Trigger:
 
 
 _NAME = typo_pattern("name")
+#: Labels typed in a hurry before a name: "reciipient", "account hlder".
+_RECIPIENT = typo_pattern("recipient")
+_HOLDER = typo_pattern("holder")
 _SHOULD = typo_pattern("should")
 _M = re.MULTILINE
 
@@ -122,8 +125,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:full\s+|first\s+|given\s+|last\s+|family\s+|middle\s+|"
         r"legal\s+|customer\s+|contact\s+|billing\s+|account\s+|recipient['\u2019]?s?\s+|"
         r"card\s*holder['\u2019]?s?\s+|shipping\s+|delivery\s+|your\s+)?(?:name|surname|forename|"
-        r"customer|account\s+holder|card\s*holder|name\s+on\s+(?:the\s+)?(?:card|account)|"
-        r"recipient|contact|beneficiary|payee|addressee|client|passenger|guest|patient|member|"
+        r"customer|account\s+"
+        + _HOLDER
+        + r"|card\s*holder|name\s+on\s+(?:the\s+)?(?:card|account)|"
+        + _RECIPIENT
+        + r"|contact|beneficiary|payee|addressee|client|passenger|guest|patient|member|"
         r"applicant|employee|policy\s*holder|tenant|attendee|owner|requested\s+by|submitted\s+"
         r"by|authori[sz]ed\s+by|signed\s+by|deliver\s+to|ship\s+to|attn|attention|fao|c/o|care"
         r"\s+of|"
@@ -171,8 +177,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"is|it|that|this|what|be|was|were|are|it['\u2019]s|its|that['\u2019]s|thats)",
     ),
     _trigger(
-        r"\b(?:card\s*holder|account\s*holder|policy\s*holder|bill\s*payer|"
-        r"for\s+the\s+attention\s+of|fao|attn|c/o|care\s+of|recipient|addressee)"
+        r"\b(?:card\s*holder|account\s*" + _HOLDER + r"|policy\s*holder|bill\s*payer|"
+        r"for\s+the\s+attention\s+of|fao|attn|c/o|care\s+of|" + _RECIPIENT + r"|addressee)"
         r"(?:['\u2019]s)?(?:\s+name)?"
         r"(?:\s+is|\s+was)?\s+",
         Strength.MEDIUM,

@@ -1,6 +1,8 @@
 """KNOWN PARTICIPANTS: the conversation's own people are always caught, even when no pattern
 would: the visitor's pre-chat name and email, operators' names, usernames, and the logins people
-derive from their names (iracarville, IraCarville36, xX_ira_Xx). Built per context (no
+derive from their names (iracarville, IraCarville36, xX_ira_Xx), and the surname after a known
+first name when their login or email spells the two together ("Mitesh Kapoor" with
+mitesh.kapoor38@…). Built per context (no
 module-level RECOGNIZER), so the engine passes it as an ad-hoc recognizer.
 
 Every line of `manage.py redact` and every conversation brings new values, so nothing here
@@ -68,6 +70,10 @@ class _Plan:
     #: letters-only keys of logins derived from names; "decorated" keys need digits/decoration
     derived: frozenset[str] = frozenset()
     decorated: frozenset[str] = field(default_factory=frozenset)
+    #: known names of one word ("Mitesh"), case-folded, that a surname may follow
+    single_names: tuple[str, ...] = ()
+    #: letters-only logins and email local parts ("miteshkapoor", "kmonahan")
+    login_letters: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=2048)
@@ -78,6 +84,8 @@ def _plan(known: tuple[str, ...]) -> _Plan:
     handles: set[str] = set()
     derived: set[str] = set()
     decorated: set[str] = set()
+    single_names: set[str] = set()
+    login_letters: set[str] = set()
     for raw in known:
         if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
             continue
@@ -86,13 +94,17 @@ def _plan(known: tuple[str, ...]) -> _Plan:
         if kind == EMAIL_ADDRESS:
             emails.append(value.casefold())
             local = value.split("@", 1)[0].casefold()
+            login_letters.add(_letters(local))
             if len(local) >= 4 and any(ch.isdigit() or ch in "._" for ch in local):
                 handles.add(local)
         elif kind == USERNAME:
             handles.add(value.lstrip("@").casefold())
+            login_letters.add(_letters(value))
         else:
             words = tuple(w.casefold() for w in value.split())
             names.append(words)
+            if len(words) == 1 and len(_letters(words[0])) >= _MIN_PART:
+                single_names.add(words[0])
             for word in words:
                 bare = word.strip(".,")
                 if len(bare) >= _MIN_PART and bare not in _STOP_PARTS:
@@ -113,7 +125,35 @@ def _plan(known: tuple[str, ...]) -> _Plan:
         handles=frozenset(handles),
         derived=frozenset(derived),
         decorated=frozenset(decorated),
+        single_names=tuple(sorted(single_names)),
+        login_letters=tuple(sorted(k for k in login_letters if k)),
     )
+
+
+#: The word after a known first name, on the same line: "Mitesh Kapoor", "nikora o'mara".
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_]))*)(?![\w@])")
+
+
+def _surname_after(lowered: str, end: int, first: str, plan: _Plan) -> int | None:
+    """The end of the surname following a known one-word name, when a known login or email
+    of the conversation spells that name with it ("mitesh.kapoor38@…", "kmonahan@…",
+    "WikitoriaMccarney48"); otherwise None. The login is the evidence: a capitalised word
+    after a first name may be anything ("Mitesh Thanks")."""
+    match = _NEXT_WORD.match(lowered, end)
+    if not match:
+        return None
+    surname = _letters(match.group(1))
+    if len(surname) < _MIN_PART:
+        return None
+    first_letters = _letters(first)
+    for login in plan.login_letters:
+        if (
+            first_letters + surname in login
+            or surname + first_letters in login
+            or login.startswith(first_letters[0] + surname)
+        ):
+            return match.end(1)
+    return None
 
 
 def _bounded(lowered: str, start: int, end: int) -> bool:
@@ -202,6 +242,12 @@ class KnownParticipantsRecognizer(EntityRecognizer):
             for part in plan.parts:
                 for start in _find_all(lowered, part):
                     results.append(RecognizerResult(PERSON, start, start + len(part), 0.95))
+            if plan.login_letters:
+                for first in plan.single_names:
+                    for start in _find_all(lowered, first):
+                        surname_end = _surname_after(lowered, start + len(first), first, plan)
+                        if surname_end is not None:
+                            results.append(RecognizerResult(PERSON, start, surname_end, 1.0))
         if EMAIL_ADDRESS in entities and plan.emails:
             for email in plan.emails:
                 for start in _find_all(lowered, email):

@@ -52,6 +52,41 @@ def test_invalid(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "known", "name"),
+    [
+        (
+            "\u2022 Mitesh Kapoor\n\u2022 +1.858.517.5074",
+            ("Mitesh", "mitesh.kapoor38@x.fm"),
+            "Mitesh Kapoor",
+        ),
+        ("hiya, kingston monahan here", ("Kingston", "kmonahan@fastmail.fm"), "kingston monahan"),
+        ("Bets,\nNikora O'Mara", ("Nikora", "nomara@rediffmail.com"), "Nikora O'Mara"),
+        ("\u2022 wikitoria mccarney", ("Wikitoria", "WikitoriaMccarney48"), "wikitoria mccarney"),
+        ("Regards, Matiu Story", ("Matiu", "mstory@xtra.co.nz"), "Matiu Story"),
+    ],
+)
+def test_a_surname_spelled_by_the_participants_login(
+    text: str, known: tuple[str, ...], name: str
+) -> None:
+    assert ("PERSON", name) in found(text, known)
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("Mitesh Thanks for that", ("Mitesh", "mitesh.kapoor38@x.fm")),  # not in the login
+        ("Mitesh Kapoor", ("Mitesh",)),  # no login to say so
+        ("Mitesh\nKapoor", ("Mitesh", "mitesh.kapoor38@x.fm")),  # another line
+        ("Kingston Monahan", ("Kingston", "zmonahan@x.fm")),  # another initial
+        ("Mitesh in our team", ("Mitesh", "miteshin@x.fm")),  # a two-letter word
+    ],
+)
+def test_no_surname_without_the_login(text: str, known: tuple[str, ...]) -> None:
+    assert ("PERSON", text.split()[0]) in found(text, known)
+    assert all(" " not in value and "\n" not in value for _, value in found(text, known))
+
+
 def test_plain_single_name_is_a_person_not_a_login() -> None:
     assert found("Seamus said hi") == [("PERSON", "Seamus")]
 

@@ -182,6 +182,10 @@ VALID_MORE = [
     ("Please contact my partner Kingston MacNally on 0123", ["Kingston MacNally"]),
     ("Link sent.\nDon Brown\nNorthwind Customer Care", ["Don Brown"]),
     ("Hey Tam, thanks for that", ["Tam"]),
+    # labels typed in a hurry
+    ("Order SO2158775 - reciipient Tonicha Mulgrew, Unit 7", ["Tonicha Mulgrew"]),
+    ("Order W120288727 - recipiient Tamanna Nyhan, Unit 24", ["Tamanna Nyhan"]),
+    ("account hlder: israel conroy (my mum)", ["israel conroy"]),
 ]
 
 INVALID_MORE = [
@@ -195,6 +199,8 @@ INVALID_MORE = [
     "the recipient was not at home",
     "I moved to Kingston Upon Thames last year",
     "Hi\nSummer Sale\nTeam",
+    "the reciipient was not at home",
+    "account hlder: see the form",
 ]
 
 
