@@ -136,11 +136,10 @@ def start_server(tmp: Path, args: argparse.Namespace) -> Server:
     (devdata / "field_keys").write_text(Fernet.generate_key().decode() + "\n")
     settings_dir = tmp / "settings"
     settings_dir.mkdir()
-    extra = ""
-    if args.conn_max_age is not None:  # what-if experiment: persistent DB connections
-        extra += f'DATABASES["default"]["CONN_MAX_AGE"] = {args.conn_max_age}\n'
-    if args.no_debug:  # what-if experiment: DEBUG off (no CursorDebugWrapper)
-        extra += "DEBUG = False\n"
+    # As deployed (production settings have DEBUG off); --debug measures make run's DEBUG=True.
+    extra = "DEBUG = True\n" if args.debug else "DEBUG = False\n"
+    if args.db_threads is not None:
+        extra += f"CHAT_DB_THREADS = {args.db_threads}\n"
     (settings_dir / "chat_bench_settings.py").write_text(BENCH_SETTINGS + extra)
     env = dict(os.environ)
     env.update(services.environ())
@@ -835,13 +834,10 @@ def main() -> int:
     parser.add_argument("--restart-observe", type=float, default=10.0)
     parser.add_argument("--restart-interval-ms", type=float, default=200)
     parser.add_argument(
-        "--conn-max-age",
-        type=int,
-        default=None,
-        help="experiment: CONN_MAX_AGE for the benchmark's Daphne (default: the settings' 0)",
+        "--debug", action="store_true", help="run the benchmark's Daphne with DEBUG=True"
     )
     parser.add_argument(
-        "--no-debug", action="store_true", help="experiment: DEBUG=False for the benchmark's Daphne"
+        "--db-threads", type=int, default=None, help="CHAT_DB_THREADS for the benchmark's Daphne"
     )
     args = parser.parse_args()
     args.operators = args.operators or args.pairs

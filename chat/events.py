@@ -1,6 +1,6 @@
 """Realtime events: group names and broadcasting after commit.
 
-Group names always contain the workspace id. Three kinds of groups:
+Group names always contain the workspace id. Four kinds of groups:
 
     w{ws}.c{conv}.visitor   the visitor's sockets of one conversation (never private notes)
     w{ws}.c{conv}.ops       operator sockets that opened the conversation (everything)
@@ -8,11 +8,34 @@ Group names always contain the workspace id. Three kinds of groups:
     w{ws}.inbox             every operator socket of the workspace (list rows)
 
 Services call the ``*_on_commit`` functions; nothing is sent from inside a transaction.
+
+Where the events go once the transaction commits depends on who wrote:
+
+* a websocket consumer's DB call runs inside ``collect()``: the events land in an outbox that the
+  consumer sends from the event loop after the DB call returns (``flush``), so the DB thread never
+  waits on Redis;
+* anything else (REST views, Celery tasks, shells) sends at once from the commit hook.
+
+Message events carry ``prev_seq``: the seq of the previous message that audience can see (the
+operators see every seq; a visitor does not see private notes). A socket that receives a message
+whose ``prev_seq`` it has not delivered yet knows a message is missing (reordered or shed by the
+channel layer) and fills the gap from the database (see ``consumers/base.py``).
+
+Inbox list rows are not sent per message: ``inbox_changed_on_commit`` marks a conversation, and
+the rows (the same for every operator, plus each operator's unread count) are read once and sent
+to the workspace's inbox group as one ``chat.inbox`` event. In a Daphne process the marks are
+batched per workspace (at most one read + send per ``INBOX_BATCH_SECONDS``, the first at once),
+so a busy workspace costs one query per batch instead of one per operator per message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -20,6 +43,9 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+#: Inbox list updates of one workspace are sent at most this often from one process.
+INBOX_BATCH_SECONDS = 0.2
 
 
 def visitor_group(workspace_id: int, conversation_id: int) -> str:
@@ -38,6 +64,35 @@ def inbox_group(workspace_id: int) -> str:
     return f"w{workspace_id}.inbox"
 
 
+# ---------------------------------------------------------------- the outbox
+
+
+@dataclass
+class Outbox:
+    """Events committed by one DB call, in commit order: (group, event) pairs and the
+    conversations whose inbox rows changed, per workspace."""
+
+    sends: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    inbox: dict[int, set[int]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.sends or self.inbox)
+
+
+_outbox: ContextVar[Outbox | None] = ContextVar("chat_outbox", default=None)
+
+
+@contextmanager
+def collect() -> Iterator[Outbox]:
+    """Collect the events committed inside the block instead of sending them (see module doc)."""
+    box = Outbox()
+    token = _outbox.set(box)
+    try:
+        yield box
+    finally:
+        _outbox.reset(token)
+
+
 def _send_now(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -50,18 +105,58 @@ def _send_now(group: str, event: dict[str, Any]) -> None:
 
 def send_on_commit(group: str, event: dict[str, Any]) -> None:
     """Broadcast once the surrounding transaction commits (at once when there is none)."""
-    transaction.on_commit(lambda: _send_now(group, event))
+    box = _outbox.get()
+    if box is not None:
+        transaction.on_commit(lambda: box.sends.append((group, event)))
+    else:
+        transaction.on_commit(lambda: _send_now(group, event))
+
+
+async def _send_group(layer: Any, group: str, events: list[dict[str, Any]]) -> None:
+    for event in events:  # one group's events keep their order
+        try:
+            await layer.group_send(group, event)
+        except Exception:  # committed: clients catch up by gap fill or replay on reconnect
+            logger.exception("broadcast to %s failed", group)
+
+
+async def flush(box: Outbox) -> None:
+    """Send an outbox from the event loop: groups concurrently, each group in order."""
+    if not box:
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for group, event in box.sends:
+        by_group.setdefault(group, []).append(event)
+    await asyncio.gather(*(_send_group(layer, g, evs) for g, evs in by_group.items()))
+    for workspace_id, conversation_ids in box.inbox.items():
+        _inbox_batcher(layer).note(workspace_id, conversation_ids)
+
+
+# ---------------------------------------------------------------- message events
 
 
 def message_created_on_commit(
-    *, workspace_id: int, conversation_id: int, payload: dict[str, Any], private: bool
+    *,
+    workspace_id: int,
+    conversation_id: int,
+    payload: dict[str, Any],
+    private: bool,
+    prev_public_seq: int,
 ) -> None:
-    """``payload`` is the operator form of the message (it carries ``private``)."""
-    send_on_commit(ops_group(workspace_id, conversation_id), {"type": "chat.message", **payload})
+    """``payload`` is the operator form of the message (it carries ``private``);
+    ``prev_public_seq`` is the seq of the visitor-visible message before this one."""
+    send_on_commit(
+        ops_group(workspace_id, conversation_id),
+        {"type": "chat.message", **payload, "prev_seq": payload["seq"] - 1},
+    )
     if not private:
         public = {k: v for k, v in payload.items() if k != "private"}
         send_on_commit(
-            visitor_group(workspace_id, conversation_id), {"type": "chat.message", **public}
+            visitor_group(workspace_id, conversation_id),
+            {"type": "chat.message", **public, "prev_seq": prev_public_seq},
         )
     inbox_changed_on_commit(workspace_id=workspace_id, conversation_id=conversation_id)
 
@@ -83,12 +178,89 @@ def status_changed_on_commit(*, workspace_id: int, conversation_id: int, status:
     inbox_changed_on_commit(workspace_id=workspace_id, conversation_id=conversation_id)
 
 
+# ---------------------------------------------------------------- inbox rows
+
+
+def inbox_event(workspace_id: int, conversation_ids: set[int]) -> dict[str, Any]:
+    """The ``chat.inbox`` event for these conversations, read in the workspace scope."""
+    from tenants.scope import workspace_scope
+
+    from . import selectors
+
+    with workspace_scope(workspace_id):
+        feed = selectors.inbox_feed(conversation_ids)
+    return {"type": "chat.inbox", **feed}
+
+
+def _send_inbox_now(workspace_id: int, conversation_id: int) -> None:
+    try:
+        event = inbox_event(workspace_id, {conversation_id})
+    except Exception:
+        logger.exception("inbox rows of workspace %s could not be read", workspace_id)
+        return
+    if event["rows"]:
+        _send_now(inbox_group(workspace_id), event)
+
+
 def inbox_changed_on_commit(*, workspace_id: int, conversation_id: int) -> None:
-    """Each operator socket re-reads the row for its own user (unread counts are per operator)."""
-    send_on_commit(
-        inbox_group(workspace_id),
-        {"type": "chat.conversation", "conversation_id": conversation_id},
-    )
+    """An inbox row changed: every operator socket of the workspace gets the new row with its
+    own unread count (batched in a Daphne process, see module doc)."""
+    box = _outbox.get()
+    if box is not None:
+        transaction.on_commit(
+            lambda: box.inbox.setdefault(workspace_id, set()).add(conversation_id)
+        )
+    else:
+        transaction.on_commit(lambda: _send_inbox_now(workspace_id, conversation_id))
+
+
+class InboxBatcher:
+    """Per process and event loop: leading edge at once, then at most one send per workspace per
+    ``INBOX_BATCH_SECONDS`` with every conversation marked meanwhile."""
+
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.pending: dict[int, set[int]] = {}
+        self.running: set[int] = set()
+
+    def note(self, workspace_id: int, conversation_ids: set[int]) -> None:
+        self.pending.setdefault(workspace_id, set()).update(conversation_ids)
+        if workspace_id not in self.running:
+            self.running.add(workspace_id)
+            asyncio.get_running_loop().create_task(self._drain(workspace_id))
+
+    async def _drain(self, workspace_id: int) -> None:
+        try:
+            while self.pending.get(workspace_id):
+                conversation_ids = self.pending.pop(workspace_id)
+                await self._send(workspace_id, conversation_ids)
+                await asyncio.sleep(INBOX_BATCH_SECONDS)
+        finally:
+            self.running.discard(workspace_id)
+
+    async def _send(self, workspace_id: int, conversation_ids: set[int]) -> None:
+        from .consumers.base import db_call
+
+        try:
+            event = await db_call(inbox_event, workspace_id, conversation_ids)
+            if event["rows"]:
+                await self.layer.group_send(inbox_group(workspace_id), event)
+        except Exception:  # rows are re-read on the next change or page load
+            logger.exception("inbox update for workspace %s failed", workspace_id)
+
+
+_batchers: dict[int, InboxBatcher] = {}
+
+
+def _inbox_batcher(layer: Any) -> InboxBatcher:
+    loop_id = id(asyncio.get_running_loop())
+    batcher = _batchers.get(loop_id)
+    if batcher is None or batcher.layer is not layer:
+        batcher = _batchers[loop_id] = InboxBatcher(layer)
+    return batcher
+
+
+# ---------------------------------------------------------------- ephemeral events
 
 
 async def typing_send(

@@ -88,6 +88,9 @@ class Conversation(TenantModel):
     handled_by = models.CharField(max_length=16, choices=HandledBy.choices, default=HandledBy.NONE)
     #: The seq of the newest message; the next one gets last_seq + 1 under the row lock.
     last_seq = models.PositiveIntegerField(default=0)
+    #: The seq of the newest message a visitor can see (not a private note): a visitor-group
+    #: event carries it as ``prev_seq``, so sockets tell a gap from a note they never see.
+    last_public_seq = models.PositiveIntegerField(default=0)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)

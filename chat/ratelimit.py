@@ -31,18 +31,19 @@ class Verdict:
 
 
 def _check(limits: list[RateLimitItem], *identifiers: str) -> Verdict:
+    """Count one hit in each window, shortest first; ``hit`` is atomic and counts nothing when
+    its window is full (one Redis round trip per window on the allowed path). A hit refused by a
+    later window has been counted in the earlier ones — it was refused anyway."""
     limiter = _limiter(settings.RATELIMIT_STORAGE_URL)
     for item in limits:
-        if not limiter.test(item, *identifiers):
+        if not limiter.hit(item, *identifiers):
             reset_at, _remaining = limiter.get_window_stats(item, *identifiers)
             return Verdict(False, max(1, math.ceil(reset_at - time.time())))
-    for item in limits:
-        limiter.hit(item, *identifiers)
     return Verdict(True)
 
 
 def visitor_send_allowed(*, workspace_id: int, visitor_id: int) -> Verdict:
-    """Count one message of this visitor, unless a window is full (then nothing is counted)."""
+    """Count one message of this visitor, unless a window is full."""
     rules = getattr(settings, "CHAT_VISITOR_SEND_LIMITS", DEFAULT_VISITOR_SEND_LIMITS)
     return _check(
         [parse(r) for r in rules], "chat-visitor-send", str(workspace_id), str(visitor_id)

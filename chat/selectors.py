@@ -112,6 +112,60 @@ def conversations_for_inbox(
     return rows.order_by("-last_message_at", "-id")
 
 
+def inbox_feed(conversation_ids: set[int]) -> dict[str, Any]:
+    """The rows of these conversations for every operator at once: ``rows`` (the list row
+    without ``unread``) and ``unread`` per conversation: ``default`` for operators who never
+    acked it and ``users`` for those who did (string keys: the channel layer's msgpack)."""
+    ids = sorted(conversation_ids)
+    rows = (
+        Conversation.objects.select_related("visitor", "assignee", "brand")
+        .annotate(preview=_preview_subquery())
+        .filter(pk__in=ids)
+    )
+    totals = dict(
+        Message.objects.filter(conversation_id__in=ids, sender=Sender.VISITOR)
+        .order_by()
+        .values("conversation_id")
+        .annotate(n=Count("pk"))
+        .values_list("conversation_id", "n")
+    )
+    unread_after_mark = (
+        Message.objects.filter(
+            conversation=OuterRef("conversation"),
+            sender=Sender.VISITOR,
+            seq__gt=OuterRef("last_read_seq"),
+        )
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    reads = (
+        ConversationRead.objects.filter(conversation_id__in=ids)
+        .annotate(
+            unread=Coalesce(Subquery(unread_after_mark, output_field=IntegerField()), Value(0))
+        )
+        .values_list("conversation_id", "user_id", "unread")
+    )
+    unread: dict[str, dict[str, Any]] = {}
+    out_rows = []
+    for row in rows:
+        payload = conversation_row(row)
+        del payload["unread"]
+        out_rows.append(payload)
+        unread[str(row.pk)] = {"default": int(totals.get(row.pk, 0)), "users": {}}
+    for conversation_id, user_id, count in reads:
+        if str(conversation_id) in unread:
+            unread[str(conversation_id)]["users"][str(user_id)] = int(count)
+    return {"rows": out_rows, "unread": unread}
+
+
+def inbox_row_for(feed: dict[str, Any], row: dict[str, Any], user_id: int) -> dict[str, Any]:
+    """One operator's form of a row of ``inbox_feed``."""
+    counts = feed["unread"].get(str(row["id"]), {"default": 0, "users": {}})
+    return {**row, "unread": counts["users"].get(str(user_id), counts["default"])}
+
+
 def inbox_row(*, conversation_id: int, user_id: int) -> dict[str, Any] | None:
     row = conversations_for_inbox(user_id=user_id).filter(pk=conversation_id).first()
     return conversation_row(row) if row is not None else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +15,7 @@ from django.utils import timezone
 from tenants.errors import Forbidden, ServiceError
 from tenants.models import Brand, Membership, Role, role_at_least
 from tenants.scope import current_workspace_id
+from tenants.selectors import NotFound
 from tenants.services import workspace_require_active
 
 from . import events, hooks, selectors, tokens
@@ -207,110 +209,137 @@ def message_create(
         raise ServiceError(f"Unknown sender {sender!r}.", code="invalid")
     if is_private and sender not in (Sender.OPERATOR, Sender.AI_AGENT, Sender.SYSTEM):
         raise ServiceError("Only operators write private notes.", code="invalid")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         conv = (
             Conversation.objects.select_for_update(of=("self",))
             .select_related("visitor")
             .get(pk=conversation.pk)
         )
-        if client_id:
-            existing = (
-                Message.objects.select_related("sender_user")
-                .filter(conversation=conv, client_id=client_id)
-                .first()
-            )
-            if existing is not None:
-                return MessageResult(message=existing, duplicate=True, conversation=conv)
-        now = timezone.now()
-        conv.last_seq += 1
-        message = Message.objects.create(
-            workspace_id=conv.workspace_id,
-            conversation=conv,
-            seq=conv.last_seq,
+        return _message_create_locked(
+            conv,
             sender=sender,
-            sender_user=sender_user,
             body=body,
             client_id=client_id,
+            sender_user=sender_user,
             is_private=is_private,
             ai_metadata=ai_metadata,
-            created_at=now,
         )
-        fields = ["last_seq"]
-        if not is_private:
-            conv.last_message_at = now
-            fields.append("last_message_at")
-        if sender in (Sender.OPERATOR, Sender.AI_AGENT) and not is_private:
-            if conv.first_response_at is None:
-                conv.first_response_at = now
-                fields.append("first_response_at")
-            handled = HandledBy.HUMAN if sender == Sender.OPERATOR else HandledBy.AI_AGENT
-            if conv.handled_by in (HandledBy.NONE, handled):
-                new_handled = handled
-            else:
-                new_handled = HandledBy.BOTH
-            if new_handled != conv.handled_by:
-                conv.handled_by = new_handled
-                fields.append("handled_by")
-        status_changed = False
-        if sender == Sender.VISITOR and conv.status == ConversationStatus.RESOLVED:
-            conv.status, conv.resolved_at = ConversationStatus.OPEN, None
-            fields += ["status", "resolved_at"]
-            status_changed = True
-        conv.save(update_fields=fields)
-        events.message_created_on_commit(
+
+
+def _message_create_locked(
+    conv: Conversation,
+    *,
+    sender: str,
+    body: str,
+    client_id: str,
+    sender_user: AbstractBaseUser | None = None,
+    is_private: bool = False,
+    ai_metadata: dict[str, Any] | None = None,
+) -> MessageResult:
+    """message_create's body. The caller holds the lock on ``conv`` (loaded with its visitor)
+    inside a transaction, and has cleaned ``body`` and ``client_id``."""
+    if client_id:
+        existing = (
+            Message.objects.select_related("sender_user")
+            .filter(conversation=conv, client_id=client_id)
+            .first()
+        )
+        if existing is not None:
+            return MessageResult(message=existing, duplicate=True, conversation=conv)
+    now = timezone.now()
+    conv.last_seq += 1
+    message = Message.objects.create(
+        workspace_id=conv.workspace_id,
+        conversation=conv,
+        seq=conv.last_seq,
+        sender=sender,
+        sender_user=sender_user,
+        body=body,
+        client_id=client_id,
+        is_private=is_private,
+        ai_metadata=ai_metadata,
+        created_at=now,
+    )
+    fields = ["last_seq"]
+    prev_public_seq = conv.last_public_seq
+    if not is_private:
+        conv.last_message_at, conv.last_public_seq = now, message.seq
+        fields += ["last_message_at", "last_public_seq"]
+    if sender in (Sender.OPERATOR, Sender.AI_AGENT) and not is_private:
+        if conv.first_response_at is None:
+            conv.first_response_at = now
+            fields.append("first_response_at")
+        handled = HandledBy.HUMAN if sender == Sender.OPERATOR else HandledBy.AI_AGENT
+        new_handled = handled if conv.handled_by in (HandledBy.NONE, handled) else HandledBy.BOTH
+        if new_handled != conv.handled_by:
+            conv.handled_by = new_handled
+            fields.append("handled_by")
+    status_changed = False
+    if sender == Sender.VISITOR and conv.status == ConversationStatus.RESOLVED:
+        conv.status, conv.resolved_at = ConversationStatus.OPEN, None
+        fields += ["status", "resolved_at"]
+        status_changed = True
+    conv.save(update_fields=fields)
+    events.message_created_on_commit(
+        workspace_id=conv.workspace_id,
+        conversation_id=conv.pk,
+        payload=selectors.message_payload(message, visitor=conv.visitor),
+        private=is_private,
+        prev_public_seq=prev_public_seq,
+    )
+    hooks.message_created(
+        hooks.MessageCreated(
             workspace_id=conv.workspace_id,
             conversation_id=conv.pk,
-            payload=selectors.message_payload(message, visitor=conv.visitor),
-            private=is_private,
+            message_id=message.pk,
+            seq=message.seq,
+            sender=sender,
+            is_private=is_private,
         )
-        hooks.message_created(
-            hooks.MessageCreated(
-                workspace_id=conv.workspace_id,
-                conversation_id=conv.pk,
-                message_id=message.pk,
-                seq=message.seq,
-                sender=sender,
-                is_private=is_private,
-            )
+    )
+    if status_changed:
+        events.status_changed_on_commit(
+            workspace_id=conv.workspace_id, conversation_id=conv.pk, status=conv.status
         )
-        if status_changed:
-            events.status_changed_on_commit(
-                workspace_id=conv.workspace_id, conversation_id=conv.pk, status=conv.status
-            )
     return MessageResult(message=message, duplicate=False, conversation=conv)
 
 
-def message_create_from_visitor(*, visitor: Visitor, client_id: str, body: str) -> MessageResult:
-    """A visitor's message: starts their conversation when they have none (a resolved one is
-    reopened by message_create). Refused for a workspace that is not active."""
+#: A visitor's last_seen_at is refreshed by their messages at most this often.
+LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+
+
+def message_create_from_visitor(
+    *, visitor: Visitor | None = None, visitor_id: int | None = None, client_id: str, body: str
+) -> MessageResult:
+    """A visitor's message (the visitor given as a row or by id; a missing or foreign id is
+    NotFound): starts their conversation when they have none (a resolved one is reopened).
+    Refused for a workspace that is not active.
+
+    The common case (the conversation exists) locks only the conversation row, read together
+    with its visitor and workspace; a first message locks the visitor row instead, so two tabs
+    starting a conversation at once create one."""
     body = clean_body(body)
     client_id = clean_client_id(client_id)
-    with transaction.atomic():
-        # The visitor row lock makes two tabs starting a conversation at once create one.
-        locked = (
-            Visitor.objects.select_for_update(of=("self",))
-            .select_related("workspace", "brand")
-            .get(pk=visitor.pk)
+    pk = visitor.pk if visitor is not None else visitor_id
+    created = False
+    with transaction.atomic(savepoint=False):
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("visitor", "workspace")
+            .filter(visitor_id=pk)
+            .order_by("-created_at", "-id")
+            .first()
         )
-        workspace_require_active(workspace=locked.workspace)
-        conversation = selectors.conversation_for_visitor(locked)
-        created = False
-        if conversation is None:
-            conversation = Conversation.objects.create(
-                workspace_id=locked.workspace_id,
-                brand_id=locked.brand_id,
-                visitor=locked,
-                language=locked.brand.default_language,
-            )
-            created = True
-            events.conversation_started_on_commit(
-                workspace_id=locked.workspace_id,
-                visitor_id=locked.pk,
-                conversation_id=conversation.pk,
-            )
-        Visitor.objects.filter(pk=locked.pk).update(last_seen_at=timezone.now())
-        result = message_create(
-            conversation=conversation, sender=Sender.VISITOR, body=body, client_id=client_id
+        if conversation is not None:
+            workspace_require_active(workspace=conversation.workspace)
+            locked_visitor = conversation.visitor
+        else:
+            conversation, locked_visitor, created = _conversation_start(pk)
+        now = timezone.now()
+        if now - locked_visitor.last_seen_at >= LAST_SEEN_RESOLUTION:
+            Visitor.objects.filter(pk=locked_visitor.pk).update(last_seen_at=now)
+        result = _message_create_locked(
+            conversation, sender=Sender.VISITOR, body=body, client_id=client_id
         )
     return MessageResult(
         message=result.message,
@@ -318,6 +347,39 @@ def message_create_from_visitor(*, visitor: Visitor, client_id: str, body: str) 
         conversation=result.conversation,
         conversation_created=created,
     )
+
+
+def _conversation_start(visitor_id: int | None) -> tuple[Conversation, Visitor, bool]:
+    """Under the visitor's row lock: their newest conversation, or a new one; returned locked."""
+    try:
+        locked = (
+            Visitor.objects.select_for_update(of=("self",))
+            .select_related("workspace", "brand")
+            .get(pk=visitor_id)
+        )
+    except Visitor.DoesNotExist:
+        raise NotFound from None
+    workspace_require_active(workspace=locked.workspace)
+    conversation = selectors.conversation_for_visitor(locked)  # another tab may have won
+    created = conversation is None
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            workspace_id=locked.workspace_id,
+            brand_id=locked.brand_id,
+            visitor=locked,
+            language=locked.brand.default_language,
+        )
+        events.conversation_started_on_commit(
+            workspace_id=locked.workspace_id,
+            visitor_id=locked.pk,
+            conversation_id=conversation.pk,
+        )
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("visitor")
+        .get(pk=conversation.pk)
+    )
+    return conversation, locked, created
 
 
 def message_create_from_operator(

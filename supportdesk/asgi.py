@@ -9,7 +9,12 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from supportdesk.settings import env as settings_env
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings.local")
+# Daphne's DB calls share a per-process psycopg pool (settings/env.py database_config);
+# SUPPORTDESK_DB_POOL=0 turns it off.
+settings_env.POOL_BY_DEFAULT = True
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

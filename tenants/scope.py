@@ -74,6 +74,7 @@ def _set_local(setting: str, value: str, *, using: str) -> str:
 def _bind(
     var: ContextVar, value: object, setting: str, db_value: str, using: str
 ) -> Iterator[None]:
+    outermost = not connections[using].in_atomic_block
     with transaction.atomic(using=using):
         previous = _set_local(setting, db_value, using=using)
         token = var.set(value)
@@ -82,7 +83,8 @@ def _bind(
         finally:
             var.reset(token)
         # Normal exit only: on an exception the savepoint rollback reverts the setting itself.
-        if not connections[using].needs_rollback:
+        # The outermost block needs no restore: its commit ends the transaction-local setting.
+        if not outermost and not connections[using].needs_rollback:
             _set_local(setting, previous, using=using)
 
 

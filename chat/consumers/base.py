@@ -4,6 +4,14 @@ Every DB call goes through ``in_scope``: it runs a sync function in Django's DB 
 ``workspace_scope`` bound there (context variables set on the event loop do not follow a call
 into that thread reliably, and the transaction-local setting must live in the thread's own
 transaction).
+
+DB calls run on a small thread pool of their own (``CHAT_DB_THREADS``, default 4), not Channels'
+single DB thread, so one slow call does not hold up every socket of the process; each call uses
+its own connection (from the psycopg pool under Daphne) and closes it afterwards. Events the call
+commits are collected and sent from the event loop afterwards (``events.collect`` / ``flush``).
+Because calls run concurrently, events of one conversation can arrive out of order: ``SeqGate``
+holds a message whose ``prev_seq`` has not been delivered and, if the gap is not filled by the
+channel layer within ``GAP_WAIT_SECONDS``, the consumer reads the missing messages from the DB.
 """
 
 from __future__ import annotations
@@ -11,15 +19,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.db import close_old_connections
 
 from tenants.errors import ServiceError, WorkspaceUnavailable
 from tenants.scope import workspace_scope
 from tenants.selectors import NotFound
 
+from .. import events
 from ..services import CLIENT_ID_RE
 
 logger = logging.getLogger("chat.consumers")
@@ -34,9 +47,87 @@ class FrameInvalid(Exception):
     """A field is missing or has the wrong type or format."""
 
 
-def _scoped_call(workspace_id: int, func: Callable[..., T], args: Any, kwargs: Any) -> T:
-    with workspace_scope(workspace_id):
+#: A message waits this long for a missing earlier one before the gap is read from the DB.
+GAP_WAIT_SECONDS = 0.05
+
+
+@lru_cache(maxsize=1)
+def _executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        max_workers=getattr(settings, "CHAT_DB_THREADS", 4), thread_name_prefix="chat-db"
+    )
+
+
+def _plain_call(func: Callable[..., T], args: Any, kwargs: Any) -> T:
+    close_old_connections()
+    try:
         return func(*args, **kwargs)
+    finally:
+        close_old_connections()
+
+
+def _scoped_call(
+    workspace_id: int, func: Callable[..., T], args: Any, kwargs: Any
+) -> tuple[T, events.Outbox]:
+    close_old_connections()
+    try:
+        with events.collect() as outbox, workspace_scope(workspace_id):
+            result = func(*args, **kwargs)
+        return result, outbox
+    finally:
+        close_old_connections()
+
+
+async def db_call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``func`` on the chat DB threads (no scope bound: ``func`` binds what it needs)."""
+    call = sync_to_async(_plain_call, thread_sensitive=False, executor=_executor())
+    return await call(func, args, kwargs)
+
+
+class SeqGate:
+    """One conversation's delivery on one socket: in seq order, each seq once, no gaps.
+
+    ``offer`` takes a live message (with ``prev_seq``) and returns what can be delivered now;
+    a message whose predecessor is missing waits in ``held`` until it arrives or the consumer
+    fills the gap from the DB (``fill``)."""
+
+    def __init__(self, delivered: int) -> None:
+        self.delivered = delivered
+        self.held: dict[int, dict[str, Any]] = {}
+
+    def offer(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
+        if payload["seq"] <= self.delivered:
+            return []
+        self.held[payload["seq"]] = {"prev_seq": 0, **payload}
+        return self._release()
+
+    def _release(self) -> list[dict[str, Any]]:
+        ready: list[dict[str, Any]] = []
+        while True:
+            releasable = [p for p in self.held.values() if p["prev_seq"] <= self.delivered]
+            if not releasable:
+                return ready
+            payload = min(releasable, key=lambda p: p["seq"])
+            del self.held[payload["seq"]]
+            if payload["seq"] > self.delivered:
+                ready.append(payload)
+                self.delivered = payload["seq"]
+
+    def fill(self, stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Messages read from the DB after ``delivered`` (in seq order): deliver them, drop the
+        held ones they cover, and release whatever follows."""
+        ready: list[dict[str, Any]] = []
+        for payload in stored:
+            if payload["seq"] > self.delivered:
+                ready.append(payload)
+                self.delivered = payload["seq"]
+        for seq in [s for s in self.held if s <= self.delivered]:
+            del self.held[seq]
+        return ready + self._release()
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.held)
 
 
 def header(scope: dict[str, Any], name: bytes) -> str | None:
@@ -74,7 +165,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     workspace_id: int
 
     async def in_scope(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await database_sync_to_async(_scoped_call)(self.workspace_id, func, args, kwargs)
+        """Run ``func`` in the workspace scope on a chat DB thread, then send what it
+        committed."""
+        call = sync_to_async(_scoped_call, thread_sensitive=False, executor=_executor())
+        result, outbox = await call(self.workspace_id, func, args, kwargs)
+        await events.flush(outbox)
+        return result
 
     async def send_error(self, code: str, message: str, ref: object = None, **extra: Any) -> None:
         await self.send_json(

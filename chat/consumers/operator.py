@@ -4,16 +4,25 @@ Session-authenticated (AuthMiddlewareStack in supportdesk/asgi.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 
 from tenants.scope import user_scope
 from tenants.selectors import NotFound, access_workspace
 
 from .. import events, selectors, services
-from .base import ChatConsumer, bool_field, id_field, int_field, logger
+from .base import (
+    GAP_WAIT_SECONDS,
+    ChatConsumer,
+    SeqGate,
+    bool_field,
+    db_call,
+    id_field,
+    int_field,
+    logger,
+)
 
 
 def _membership(user: Any, slug: str) -> tuple[int, bool] | None:
@@ -74,7 +83,7 @@ class OperatorConsumer(ChatConsumer):
             await self.close(code=4401)
             return
         slug = self.scope["url_route"]["kwargs"]["workspace_slug"]
-        found = await database_sync_to_async(_membership)(user, slug)
+        found = await db_call(_membership, user, slug)
         if found is None:
             logger.info("inbox socket refused: user %s is not a member of %r", user.pk, slug)
             await self.close(code=4404)
@@ -84,8 +93,8 @@ class OperatorConsumer(ChatConsumer):
             await self.close(code=4403)
             return
         self.workspace_id, self.user_id = workspace_id, user.pk
-        #: conversation id -> the highest seq delivered on this socket
-        self.subscriptions: dict[int, int] = {}
+        #: conversation id -> its delivery state on this socket (see SeqGate)
+        self.subscriptions: dict[int, SeqGate] = {}
         await self.channel_layer.group_add(events.inbox_group(workspace_id), self.channel_name)
         await self.accept()
 
@@ -101,24 +110,44 @@ class OperatorConsumer(ChatConsumer):
             if conversation_id not in self.subscriptions:
                 await self.channel_layer.group_discard(group, self.channel_name)
             raise
-        self.subscriptions[conversation_id] = after_seq
+        # A (re-)subscribe replays from the client's last_seq; held live messages carry over.
+        previous = self.subscriptions.get(conversation_id)
+        gate = self.subscriptions[conversation_id] = SeqGate(after_seq)
+        if previous is not None:
+            gate.held = previous.held
+        ready = gate.fill(state["messages"])
         await self.send_json(
             {
                 "type": "subscribed",
                 "conversation_id": conversation_id,
                 "last_seq": state["last_seq"],
-                "replayed": len(state["messages"]),
+                "replayed": len(ready),
             }
         )
-        for payload in state["messages"]:
-            await self._deliver(payload)
+        await self._send_messages(ready)
 
-    async def _deliver(self, payload: dict[str, Any]) -> None:
-        conversation_id = payload["conversation_id"]
-        delivered = self.subscriptions.get(conversation_id)
-        if delivered is not None and payload["seq"] > delivered:
-            await self.send_json(self.frame(payload, "message"))
-            self.subscriptions[conversation_id] = payload["seq"]
+    async def _send_messages(self, payloads: list[dict[str, Any]]) -> None:
+        for payload in payloads:
+            await self.send_json(
+                {"type": "message", **{k: v for k, v in payload.items() if k != "prev_seq"}}
+            )
+
+    async def _gap_check_later(self, conversation_id: int) -> None:
+        await asyncio.sleep(GAP_WAIT_SECONDS)
+        try:
+            await self.channel_layer.send(
+                self.channel_name, {"type": "chat.gap_check", "conversation_id": conversation_id}
+            )
+        except Exception:  # the channel layer is down: the socket reconnects and replays
+            logger.warning("gap check for an operator socket could not be queued")
+
+    async def chat_gap_check(self, event: dict[str, Any]) -> None:
+        conversation_id = event.get("conversation_id")
+        gate = self.subscriptions.get(conversation_id)  # type: ignore[arg-type]
+        if gate is None or not gate.waiting:
+            return
+        state = await self.in_scope(_subscribe, conversation_id, gate.delivered)
+        await self._send_messages(gate.fill(state["messages"]))
 
     async def on_unsubscribe(self, content: dict[str, Any]) -> None:
         conversation_id = id_field(content, "conversation_id")
@@ -165,7 +194,13 @@ class OperatorConsumer(ChatConsumer):
     # ------------------------------------------------------------ group events
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        await self._deliver(event)
+        conversation_id = event.get("conversation_id")
+        gate = self.subscriptions.get(conversation_id)  # type: ignore[arg-type]
+        if gate is None:
+            return
+        await self._send_messages(gate.offer({k: v for k, v in event.items() if k != "type"}))
+        if gate.waiting:
+            asyncio.get_running_loop().create_task(self._gap_check_later(conversation_id))  # type: ignore[arg-type]
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event.get("sender") == "visitor" and event["conversation_id"] in self.subscriptions:
@@ -176,12 +211,14 @@ class OperatorConsumer(ChatConsumer):
         if event.get("conversation_id") in self.subscriptions and isinstance(frame, dict):
             await self.send_json({**frame, "conversation_id": event["conversation_id"]})
 
-    async def chat_conversation(self, event: dict[str, Any]) -> None:
-        row = await self.in_scope(
-            selectors.inbox_row, conversation_id=event["conversation_id"], user_id=self.user_id
-        )
-        if row is not None:
-            await self.send_json({"type": "conversation", **row})
+    async def chat_inbox(self, event: dict[str, Any]) -> None:
+        """List rows changed (events.inbox_event): the same rows for every operator, each with
+        this operator's unread count."""
+        rows = [selectors.inbox_row_for(event, row, self.user_id) for row in event["rows"]]
+        if len(rows) == 1:
+            await self.send_json({"type": "conversation", **rows[0]})
+        elif rows:
+            await self.send_json({"type": "conversations", "rows": rows})
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "workspace_id", None) is None:

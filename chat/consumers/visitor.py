@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
-
-from channels.db import database_sync_to_async
 
 from tenants.models import Brand, Workspace
 from tenants.selectors import NotFound, brand_for_widget_key
 
 from .. import events, ratelimit, selectors, services, tokens
-from .base import PROTOCOL_VERSIONS, ChatConsumer, bool_field, header, int_field, logger
+from .base import (
+    GAP_WAIT_SECONDS,
+    PROTOCOL_VERSIONS,
+    ChatConsumer,
+    SeqGate,
+    bool_field,
+    db_call,
+    header,
+    int_field,
+    logger,
+)
 
 
 def _brand(widget_key: str) -> Brand | None:
@@ -49,8 +58,9 @@ def _send(workspace_id: int, visitor_id: int, client_id: str, body: str) -> dict
     verdict = ratelimit.visitor_send_allowed(workspace_id=workspace_id, visitor_id=visitor_id)
     if not verdict.allowed:
         return {"rate_limited": verdict.retry_after}
-    visitor = selectors.access_visitor(visitor_id)
-    result = services.message_create_from_visitor(visitor=visitor, client_id=client_id, body=body)
+    result = services.message_create_from_visitor(
+        visitor_id=visitor_id, client_id=client_id, body=body
+    )
     return {
         "seq": result.message.seq,
         "duplicate": result.duplicate,
@@ -71,11 +81,12 @@ class VisitorConsumer(ChatConsumer):
     visitor_id: int | None = None
     conversation_id: int | None = None
     delivered_seq = 0
+    gate: SeqGate | None = None
 
     async def connect(self) -> None:
         widget_key = self.scope["url_route"]["kwargs"]["widget_key"]
         origin = header(self.scope, b"origin")
-        brand = await database_sync_to_async(_brand)(widget_key)
+        brand = await db_call(_brand, widget_key)
         if brand is None:
             logger.warning("widget socket refused: unknown widget key %s…", widget_key[:10])
             await self.close(code=4403)
@@ -160,6 +171,7 @@ class VisitorConsumer(ChatConsumer):
         (duplicates are dropped by seq)."""
         assert self.visitor_id is not None
         self.conversation_id = conversation_id
+        self.gate = SeqGate(self.delivered_seq)
         await self.channel_layer.group_add(
             events.visitor_group(self.workspace_id, conversation_id), self.channel_name
         )
@@ -167,10 +179,16 @@ class VisitorConsumer(ChatConsumer):
         return replay["conversation"], replay["messages"]
 
     async def _deliver(self, messages: list[dict[str, Any]]) -> None:
-        for payload in messages:
-            if payload["seq"] > self.delivered_seq:
-                await self.send_json({"type": "message", **payload})
-                self.delivered_seq = payload["seq"]
+        """Messages read from the DB (replay or gap fill), in seq order."""
+        if self.gate is not None:
+            await self._send_messages(self.gate.fill(messages))
+
+    async def _send_messages(self, payloads: list[dict[str, Any]]) -> None:
+        for payload in payloads:
+            await self.send_json(
+                {"type": "message", **{k: v for k, v in payload.items() if k != "prev_seq"}}
+            )
+            self.delivered_seq = payload["seq"]
 
     async def on_send(self, content: dict[str, Any]) -> None:
         assert self.visitor_id is not None
@@ -216,11 +234,34 @@ class VisitorConsumer(ChatConsumer):
         if event.get("private") is not None:  # the visitor group never carries notes; be sure
             logger.error("a message with a private flag reached a visitor socket: dropped")
             return
+        if event.get("conversation_id") != self.conversation_id or self.gate is None:
+            return
+        payload = {k: v for k, v in event.items() if k != "type"}
+        await self._send_messages(self.gate.offer(payload))
+        if self.gate.waiting:
+            asyncio.get_running_loop().create_task(self._gap_check_later())
+
+    async def _gap_check_later(self) -> None:
+        """A message is held for a missing earlier one: ask ourselves (through the channel
+        layer, so it runs in order with the other events) to fill the gap a moment later."""
+        await asyncio.sleep(GAP_WAIT_SECONDS)
+        try:
+            await self.channel_layer.send(
+                self.channel_name,
+                {"type": "chat.gap_check", "conversation_id": self.conversation_id},
+            )
+        except Exception:  # the channel layer is down: the socket reconnects and replays
+            logger.warning("gap check for a visitor socket could not be queued")
+
+    async def chat_gap_check(self, event: dict[str, Any]) -> None:
+        if self.gate is None or not self.gate.waiting or self.visitor_id is None:
+            return
         if event.get("conversation_id") != self.conversation_id:
             return
-        if event["seq"] > self.delivered_seq:
-            await self.send_json(self.frame(event, "message"))
-            self.delivered_seq = event["seq"]
+        replay = await self.in_scope(
+            _replay, self.visitor_id, self.conversation_id, self.gate.delivered
+        )
+        await self._deliver(replay["messages"])
 
     async def chat_conversation_started(self, event: dict[str, Any]) -> None:
         if self.conversation_id is None:

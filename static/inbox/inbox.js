@@ -319,6 +319,7 @@
           break;
         case "typing": if (conv && f.conversation_id === conv.id) { showTyping(!!f.active); } break;
         case "conversation": onConversation(f); break;
+        case "conversations": (f.rows || []).forEach(onConversation); break;
         case "status": if (conv && f.conversation_id === conv.id) { applyState(f.status); } break;
         case "error":
           var failed = f.ref ? findIn(transcript, "data-client-id", f.ref) : null;

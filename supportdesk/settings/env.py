@@ -45,10 +45,24 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+#: Set by supportdesk/asgi.py before Django loads settings: Daphne processes pool connections
+#: (not inherited by child processes, unlike an environment variable).
+POOL_BY_DEFAULT = False
+
+
 def database_config(url: str) -> dict[str, Any]:
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config.get("ENGINE") != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+    if env_bool("SUPPORTDESK_DB_POOL", POOL_BY_DEFAULT):
+        # A psycopg connection pool per process (set by supportdesk/asgi.py for Daphne): under
+        # ASGI Django runs sync code in short-lived threads, so CONN_MAX_AGE cannot keep
+        # connections and each DB call would otherwise open a new backend (cold caches, fork).
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 16),
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
     return config
 
 
