@@ -36,7 +36,7 @@ from ai.router.types import Completion
 from chat import events
 from chat.models import Conversation, Message, Sender
 from redaction import selectors as redaction_selectors
-from redaction.engine import redact_for_provider
+from redaction.engine import get_analyzer, redact_for_provider
 from redaction.pseudonymize import PLACEHOLDER, rehydrate
 from redaction.types import RedactionContext
 from redaction.vault import ConversationVault, Source
@@ -147,6 +147,7 @@ def redact_texts(
     Fail-closed: ``RedactionFailed`` (raised by the engine on an error, a time-budget overrun or
     a known value that survived) propagates and the caller sends nothing. Runs inside the
     workspace scope (the vault is keyed by the bound workspace)."""
+    get_analyzer()  # built once per process, outside the redaction time budget
     vault = ConversationVault(conversation_id)
     stored = vault.load()
     pseudonymizer = vault.pseudonymizer()

@@ -16,6 +16,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("redaction/", RedactionSettingsView.as_view(), name="api-redaction-settings"),
     path("redaction/preview/", RedactionPreviewView.as_view(), name="api-redaction-preview"),
     *chat_workspace_api,
+    path("ai/", include("ai.feature_urls")),
 ]
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("demo/", demo_page, name="demo"),
     path("", include("chat.urls")),
+    path("", include("ai.page_urls")),
     path("", include("tenants.urls")),
 ]
 
