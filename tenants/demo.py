@@ -11,6 +11,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ai.demo import seed_ai_demo
+
 from .models import Brand, Membership, Plan, Role, Workspace
 from .scope import platform_scope, workspace_scope
 from .services import brand_create, workspace_create
@@ -58,11 +60,12 @@ def seed_demo(*, origin: str = "http://127.0.0.1:8000") -> bool:
         with workspace_scope(acme.pk):
             for role in (Role.ADMIN, Role.OPERATOR):
                 Membership.objects.create(user=users[role], role=role)
-            brand_create(
+            acme_store = brand_create(
                 name="Acme Store",
                 allowed_origins=[origin, origin.replace("127.0.0.1", "localhost")],
                 default_language="en",
             )
+            seed_ai_demo(brand=acme_store)
         # A second workspace so the switcher has something to switch to.
         globex = workspace_create(name="Globex", slug="globex", owner=users[Role.OWNER])  # type: ignore[arg-type]
         with workspace_scope(globex.pk):

@@ -85,6 +85,7 @@
     var pending = f.client_id ? findIn(transcript, "data-client-id", f.client_id) : null;
     if (pending) { pending.remove(); dropOutbox(f.client_id); }
     place(messageItem(f), f.seq);
+    showTranslation(f.seq);
     if (f.seq > lastSeq) { lastSeq = f.seq; }
     if (f.sender === "visitor") { showTyping(false); }
     transcript.scrollTop = transcript.scrollHeight;
@@ -127,7 +128,8 @@
     var body = reply.value;
     if (!body.trim() || !conv) { return; }
     var m = { type: "send", conversation_id: conv.id, client_id: newClientId(), body: body, private: privateToggle.checked };
-    outbox.push(m);
+    var draft = m.private ? null : aiDraft;
+    if (!draft) { outbox.push(m); }
     var li = messageItem({ sender: "operator", sender_name: cfg.user_label, body: body, private: m.private });
     li.setAttribute("data-client-id", m.client_id);
     li.classList.add("is-pending");
@@ -137,7 +139,8 @@
     reply.value = "";
     stopTyping();
     updateComposer();
-    send(m);
+    setAiDraft(null);
+    if (draft) { sendAiReply(m, draft, li); } else { send(m); }
   }
 
   if (reply) {
@@ -278,6 +281,237 @@
 
   function toggleEmpty() { $("list-empty").hidden = list.children.length > 0; }
 
+  // ------------------------------------------------------------------ AI panel
+  // Frames "ai.*" (docs/protocol.md, "AI frames") reach operator sockets only; model output is
+  // put in the page with textContent like every other body.
+  var aiBase = cfg.api_base.replace(/conversations\/$/, "ai/");
+  var aiPanel = $("ai-panel"), aiDraft = null, aiInfo = null, translations = {}, latestSuggestion = null;
+  var LANGS = { en: "English", es: "Spanish", fr: "French", de: "German", it: "Italian", pt: "Portuguese", nl: "Dutch", pl: "Polish", sv: "Swedish", da: "Danish", tr: "Turkish" };
+  var HANDOFF = { requested: "the visitor asked for a person", low_confidence: "the AI was not confident enough", cannot_answer: "the AI could not answer", guardrail: "a guardrail stopped the AI", limit: "the AI answered its maximum", unavailable: "AI was unavailable", redaction_failed: "redaction failed, nothing was sent" };
+
+  function langName(code) { return LANGS[code] || code || "?"; }
+
+  function aiRequest(method, path, body) {
+    return fetch(aiBase + path, {
+      method: method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": cfg.csrf_token },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (b) { return { ok: r.ok, status: r.status, body: b }; });
+    });
+  }
+
+  function aiError(text) {
+    var e = $("ai-error");
+    if (!e) { return; }
+    e.textContent = text || "";
+    e.hidden = !text;
+  }
+
+  function provenanceText(p, status, error) {
+    if (status && status !== "done" && status !== "pending") { return error || "AI unavailable"; }
+    if (!p || !p.provider) { return ""; }
+    if (p.offline) { return "Offline AI (no provider; saved replies and extracts)"; }
+    var parts = [p.provider, p.model, (p.region || "").toUpperCase()];
+    if (p.key_source === "byok") { parts.push("your key"); }
+    if (p.fallback_chain && p.fallback_chain.length > 1) { parts.push("after " + (p.fallback_chain.length - 1) + " fallback(s)"); }
+    return parts.filter(Boolean).join(" · ");
+  }
+
+  function renderSuggestions(drafts, artifactId, streaming, meta) {
+    var listEl = $("ai-suggestions");
+    if (!listEl) { return; }
+    $("ai-suggestions-block").hidden = false;
+    listEl.textContent = "";
+    listEl.classList.toggle("is-streaming", !!streaming);
+    (drafts || []).slice(0, 3).forEach(function (text, index) {
+      var li = el("li");
+      li.appendChild(el("p", "ai-suggestion-text", text));
+      if (!streaming) {
+        var use = el("button", "secondary", "Use");
+        use.type = "button";
+        use.setAttribute("aria-label", "Use suggestion " + (index + 1));
+        use.addEventListener("click", function () {
+          reply.value = text;
+          privateToggle.checked = false;
+          updateComposer();
+          setAiDraft({ kind: "suggestion", artifact_id: artifactId, index: index, text: text });
+          reply.focus();
+        });
+        li.appendChild(use);
+      }
+      listEl.appendChild(li);
+    });
+    $("ai-suggestions-meta").textContent = meta || "";
+  }
+
+  function onSuggestions(f) {
+    if (f.type === "ai.suggestions.delta") { renderSuggestions(f.drafts, f.artifact_id, true, "Writing…"); return; }
+    latestSuggestion = f;
+    var drafts = f.status === "done" ? (f.content && f.content.drafts) || [] : [];
+    var meta = provenanceText(f.provenance, f.status, f.error);
+    if (f.status === "done" && !drafts.length) { meta = "No suggestion fits this message. " + meta; }
+    renderSuggestions(drafts, f.artifact_id, false, meta);
+  }
+
+  function renderSummary(f) {
+    var box = $("ai-summary");
+    if (!box) { return; }
+    box.textContent = "";
+    if (f.status === "pending") { box.appendChild(el("p", "help", "Summarising…")); return; }
+    if (f.status !== "done") { box.appendChild(el("p", "error", f.error || "AI unavailable")); return; }
+    var c = f.content || {}, dl = el("dl");
+    function row(label, value) { if (value) { dl.appendChild(el("dt", "", label)); dl.appendChild(el("dd", "", value)); } }
+    row("Intent", c.intent);
+    row("Summary", c.summary || "Nothing to summarise yet.");
+    if (c.action_items && c.action_items.length) {
+      dl.appendChild(el("dt", "", "Action items"));
+      var dd = el("dd"), ul = el("ul");
+      c.action_items.forEach(function (item) { ul.appendChild(el("li", "", item)); });
+      dd.appendChild(ul);
+      dl.appendChild(dd);
+    }
+    box.appendChild(dl);
+    box.appendChild(el("p", "ai-meta", (c.trigger === "resolve" ? "On resolve · " : "") + provenanceText(f.provenance, f.status, f.error)));
+  }
+
+  function showTranslation(seq) {
+    var f = translations[String(seq)], li = transcript && findIn(transcript, "data-seq", seq);
+    if (!f || !li || li.querySelector(".msg-translation") || f.status !== "done") { return; }
+    var c = f.content || {};
+    var meta = el("p", "msg-translation-meta");
+    if (c.untranslated) {
+      meta.textContent = langName(c.source_language) + " · no translation (" + (f.provenance && f.provenance.offline ? "offline AI cannot translate" : "unchanged") + ")";
+      li.appendChild(meta);
+      return;
+    }
+    var body = li.querySelector(".msg-body");
+    var translated = el("p", "msg-translation", c.text);
+    body.parentNode.insertBefore(translated, body.nextSibling);
+    var toggle = el("button", "link", "Show original");
+    toggle.type = "button";
+    li.classList.add("shows-translation");
+    toggle.addEventListener("click", function () {
+      var showing = li.classList.toggle("shows-translation");
+      translated.hidden = !showing;
+      toggle.textContent = showing ? "Show original" : "Show translation";
+    });
+    meta.appendChild(document.createTextNode("Translated from " + langName(c.source_language) + " · "));
+    meta.appendChild(toggle);
+    translated.parentNode.insertBefore(meta, translated.nextSibling);
+  }
+
+  function renderState(state) {
+    if (!state || !aiInfo) { return; }
+    aiInfo.state = state;
+    var lang = $("ai-language");
+    if (state.visitor_language) {
+      lang.textContent = "Visitor writes in " + langName(state.visitor_language) + ".";
+      lang.hidden = false;
+    }
+    var h = $("ai-handoff");
+    if (state.handed_off) {
+      h.textContent = "The AI agent handed this conversation to a person: " + (HANDOFF[state.handoff_reason] || state.handoff_reason) + ".";
+      h.hidden = false;
+    }
+    var t = $("ai-translate");
+    if (t) {
+      var other = state.visitor_language && state.visitor_language !== aiInfo.operator_language;
+      t.hidden = !(aiInfo.features.translation && other);
+      t.textContent = "Translate to " + langName(state.visitor_language);
+    }
+  }
+
+  function setAiDraft(draft, original) {
+    aiDraft = draft;
+    var box = $("ai-draft");
+    if (!box) { return; }
+    box.hidden = !draft;
+    if (!draft) { return; }
+    $("ai-draft-label").textContent = draft.kind === "translation"
+      ? "AI translation into " + langName(draft.language) + ": check it, then send. The visitor sees it labelled \u201cGenerated by AI\u201d."
+      : "From an AI suggestion: edit freely, then send.";
+    var o = $("ai-draft-original");
+    o.hidden = !original;
+    o.textContent = original ? "Your original: " + original : "";
+  }
+
+  function sendAiReply(m, draft, li) {
+    var body = { client_id: m.client_id, body: m.body };
+    if (draft.kind === "translation") { body.translation_artifact_id = draft.artifact_id; }
+    else { body.suggestion_artifact_id = draft.artifact_id; body.suggestion_index = draft.index; }
+    aiRequest("POST", "conversations/" + conv.id + "/replies/", body).then(function (res) {
+      var st = li.querySelector(".msg-state");
+      if (res.ok) { if (st) { st.textContent = ""; } li.classList.remove("is-pending"); return; }
+      if (st) { st.textContent = "Not sent: " + ((res.body.error && res.body.error.message) || "try again"); st.classList.add("error"); }
+    }).catch(function () {
+      var st = li.querySelector(".msg-state");
+      if (st) { st.textContent = "Not sent: the server could not be reached."; st.classList.add("error"); }
+    });
+  }
+
+  function onAiFrame(f) {
+    if (!conv || f.conversation_id !== conv.id || !aiInfo) { return; }
+    switch (f.type) {
+      case "ai.suggestions": case "ai.suggestions.delta": onSuggestions(f); break;
+      case "ai.summary": renderSummary(f); break;
+      case "ai.translation": translations[String(f.message_seq)] = f; showTranslation(f.message_seq); break;
+      case "ai.language": renderState(Object.assign({}, aiInfo.state, { visitor_language: f.language })); break;
+      case "ai.handoff": renderState(f); break;
+      case "ai.reply_translation":
+        if (!aiInfo.pendingTranslation || aiInfo.pendingTranslation.id !== f.artifact_id) { break; }
+        var pending = aiInfo.pendingTranslation;
+        aiInfo.pendingTranslation = null;
+        $("ai-translate").disabled = false;
+        if (f.status !== "done") { aiError(f.error || "Translation is unavailable right now."); break; }
+        reply.value = f.content.text;
+        updateComposer();
+        setAiDraft({ kind: "translation", artifact_id: f.artifact_id, language: f.content.target_language }, pending.original);
+        break;
+    }
+  }
+
+  function loadAi() {
+    if (!conv || !aiPanel) { return; }
+    aiRequest("GET", "conversations/" + conv.id + "/").then(function (res) {
+      if (!res.ok) { return; }
+      var p = res.body;
+      aiInfo = { features: p.features, operator_language: p.operator_language, state: p.state, pendingTranslation: aiInfo && aiInfo.pendingTranslation };
+      aiPanel.hidden = false;
+      renderState(p.state);
+      $("ai-summary-block").hidden = !p.features.summaries;
+      if (p.suggestions && p.features.suggestions) { onSuggestions(Object.assign({ type: "ai.suggestions" }, p.suggestions)); }
+      if (p.summary) { renderSummary(p.summary); }
+      Object.keys(p.translations || {}).forEach(function (seq) { translations[seq] = p.translations[seq]; showTranslation(seq); });
+    });
+  }
+
+  if (aiPanel && conv) {
+    $("ai-summarize").addEventListener("click", function () {
+      var button = this;
+      button.disabled = true;
+      aiError("");
+      aiRequest("POST", "conversations/" + conv.id + "/summary/", {}).then(function (res) {
+        button.disabled = false;
+        if (!res.ok) { aiError((res.body.error && res.body.error.message) || "Could not summarise."); return; }
+        renderSummary(res.body);
+      }).catch(function () { button.disabled = false; aiError("The server could not be reached."); });
+    });
+    $("ai-translate").addEventListener("click", function () {
+      var button = this, text = reply.value;
+      if (!text.trim()) { aiError("Write your reply first, then translate it."); return; }
+      button.disabled = true;
+      aiError("");
+      aiRequest("POST", "conversations/" + conv.id + "/reply-translations/", { text: text }).then(function (res) {
+        if (!res.ok) { button.disabled = false; aiError((res.body.error && res.body.error.message) || "Could not translate."); return; }
+        aiInfo.pendingTranslation = { id: res.body.artifact_id, original: text };
+      }).catch(function () { button.disabled = false; aiError("The server could not be reached."); });
+    });
+    $("ai-draft-discard").addEventListener("click", function () { setAiDraft(null); });
+    privateToggle.addEventListener("change", function () { if (privateToggle.checked) { setAiDraft(null); } });
+    reply.addEventListener("input", function () { if (!reply.value.trim()) { setAiDraft(null); } });
+  }
+
   // ------------------------------------------------------------------ socket
   function send(frame) {
     if (!ws || ws.readyState !== 1) { return false; }
@@ -310,6 +544,7 @@
           // Replay arrived before this; whatever the server never confirmed goes again.
           outbox.forEach(function (m) { send(m); });
           ack();
+          loadAi();
           break;
         case "pong": clearTimeout(socket.pongTimer); break;
         case "message": onMessage(f); break;
@@ -321,6 +556,7 @@
         case "conversation": onConversation(f); break;
         case "conversations": (f.rows || []).forEach(onConversation); break;
         case "status": if (conv && f.conversation_id === conv.id) { applyState(f.status); } break;
+        default: if (typeof f.type === "string" && f.type.indexOf("ai.") === 0) { onAiFrame(f); } break;
         case "error":
           var failed = f.ref ? findIn(transcript, "data-client-id", f.ref) : null;
           if (failed && f.code !== "rate_limited") {
