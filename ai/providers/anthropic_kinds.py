@@ -20,6 +20,7 @@ from .base import (
     ProviderResult,
     attempt_timeout,
     http_client,
+    stream_events,
 )
 from .openai_kinds import translate
 
@@ -83,7 +84,7 @@ def _stream(client: Any, params: dict[str, Any], on_delta: DeltaCallback) -> Pro
     parts: list[str] = []
     result = ProviderResult(text="")
     stopped = False
-    for event in client.messages.create(**params, stream=True):
+    for event in stream_events(client.messages.create(**params, stream=True), translate):
         if event.type == "message_start":
             result.input_tokens = event.message.usage.input_tokens
         elif event.type == "content_block_delta" and event.delta.type == "text_delta":

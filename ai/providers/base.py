@@ -12,16 +12,18 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 from django.conf import settings
 from django.utils import timezone
+
+T = TypeVar("T")
 
 #: Outcomes after which the router moves on to the next endpoint at once.
 RETRYABLE = frozenset(
@@ -213,3 +215,19 @@ def _error_code(body: object) -> str:
 
 
 DeltaCallback = Callable[[str], None]
+
+
+def stream_events(
+    stream: Iterable[T], translate: Callable[[BaseException], ProviderError]
+) -> Iterator[T]:
+    """Iterate a provider stream whose headers already arrived: a lost connection from here on
+    is a broken stream (the SDKs surface it as a connection or protocol error)."""
+    try:
+        yield from stream
+    except ProviderError:
+        raise
+    except Exception as exc:
+        error = translate(exc)
+        if error.outcome == "connection":
+            error = ProviderError("stream_broken", "The provider's stream broke off.")
+        raise error from None

@@ -20,6 +20,7 @@ from .base import (
     attempt_timeout,
     classify_status,
     http_client,
+    stream_events,
 )
 
 #: The openai SDK refuses an empty key; a keyless self-hosted server gets this placeholder.
@@ -100,7 +101,7 @@ def _chat(
     parts: list[str] = []
     result = ProviderResult(text="")
     finished = False
-    for chunk in stream:
+    for chunk in stream_events(stream, translate):
         if chunk.usage is not None:
             result.input_tokens = chunk.usage.prompt_tokens
             result.output_tokens = chunk.usage.completion_tokens
@@ -144,7 +145,7 @@ def _responses(
     parts: list[str] = []
     result = ProviderResult(text="")
     completed = False
-    for event in client.responses.create(**params, stream=True):
+    for event in stream_events(client.responses.create(**params, stream=True), translate):
         if event.type == "response.output_text.delta":
             parts.append(event.delta)
             on_delta(event.delta)

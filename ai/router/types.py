@@ -11,6 +11,9 @@ fallback and the per-endpoint breaker, writes one AI-ledger row per provider cal
 returns a ``Completion`` or raises ``AIUnavailable`` (no allowed endpoint answered; nothing is
 ever sent to a region the workspace does not allow).
 
+The ledger rows and a refused BYOK key's new state are written in the caller's transaction
+(``workspace_scope`` opens one): catch ``AIUnavailable`` inside the scope, or they roll back.
+
 Streaming: with ``on_delta`` the router streams and calls ``on_delta(chunk)`` as tokens arrive.
 Before the first delta a failure falls back to the next endpoint as usual; once a delta was
 emitted there is no silent fallback (the operator already saw text): the call ends with
