@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("chat.urls")),
     path("", include("ai.page_urls")),
     path("", include("tenants.urls")),
+    path("", include("ai.provider_urls")),
 ]
 
 handler400 = "supportdesk.errors.bad_request"
