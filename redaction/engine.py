@@ -17,14 +17,24 @@ import re
 import threading
 import time
 from collections.abc import Sequence
+from functools import lru_cache
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.context_aware_enhancers import (
+    ContextAwareEnhancer,
+    LemmaContextAwareEnhancer,
+)
 from presidio_analyzer.context_aware_enhancers import (
     lemma_context_aware_enhancer as _lemma_module,
 )
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.nlp import BlankSpacyNlpEngine
 from redaction.postcode_context import add_contextual_postcodes
@@ -61,6 +71,71 @@ class _FreshResultsCopy:
 
 _lemma_module.copy = _FreshResultsCopy  # type: ignore[assignment]
 
+
+class _ContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma context enhancer, skipping the results whose outcome it cannot change:
+    a score already at the maximum stays there, and one that stays under the threshold even
+    with a context word is dropped either way. Reading a result's context is what makes the
+    NLP engine tokenise the message (redaction/nlp.py), so a message whose results are all
+    like that is never tokenised."""
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        for result in raw_results:
+            # The enhancer's own formula for a result with a supporting context word.
+            boosted = min(
+                max(
+                    result.score + self.context_similarity_factor,
+                    self.min_score_with_context_similarity,
+                ),
+                ContextAwareEnhancer.MAX_SCORE,
+            )
+            if result.score >= ContextAwareEnhancer.MAX_SCORE or boosted < SCORE_THRESHOLD:
+                metadata = result.recognition_metadata
+                metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
+        return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+
+
+class _FixedRegistry(RecognizerRegistry):
+    """The registry's recognizers never change after the engine is built, so the answer to
+    "which recognizers serve these entities" is computed once per question instead of by
+    Presidio's scan of every recognizer for every entity on every call (and it comes back in
+    registry order rather than a set's). Ad-hoc recognizers are filtered per call."""
+
+    _cached: dict[tuple[str, tuple[str, ...] | None, bool], list[EntityRecognizer]]
+
+    def get_recognizers(
+        self,
+        language: str,
+        entities: list[str] | None = None,
+        all_fields: bool = False,
+        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+    ) -> list[EntityRecognizer]:
+        if not hasattr(self, "_cached"):
+            self._cached = {}
+        key = (language, tuple(entities) if entities is not None else None, all_fields)
+        fixed = self._cached.get(key)
+        if fixed is None:
+            found = super().get_recognizers(language, entities, all_fields)
+            fixed = [r for r in self.recognizers if r in found]
+            self._cached[key] = fixed
+        if not ad_hoc_recognizers:
+            return list(fixed)
+        wanted = set(entities or ())
+        return fixed + [
+            r
+            for r in ad_hoc_recognizers
+            if r.supported_language == language
+            and (all_fields or wanted.intersection(r.supported_entities))
+        ]
+
+
 _lock = threading.Lock()
 _analyzer: AnalyzerEngine | None = None
 _registry_types: frozenset[str] = frozenset()
@@ -75,7 +150,7 @@ def get_analyzer() -> AnalyzerEngine:
                 started = time.perf_counter()
                 nlp_engine = BlankSpacyNlpEngine()
                 nlp_engine.load()
-                registry = RecognizerRegistry(supported_languages=["en"])
+                registry = _FixedRegistry(supported_languages=["en"])
                 registry.recognizers = [cls() for cls in discover()]
                 _registry_types = frozenset(
                     entity for r in registry.recognizers for entity in r.supported_entities
@@ -84,7 +159,7 @@ def get_analyzer() -> AnalyzerEngine:
                     registry=registry,
                     nlp_engine=nlp_engine,
                     supported_languages=["en"],
-                    context_aware_enhancer=LemmaContextAwareEnhancer(
+                    context_aware_enhancer=_ContextEnhancer(
                         context_similarity_factor=0.35, min_score_with_context_similarity=0.4
                     ),
                 )
@@ -96,14 +171,29 @@ def get_analyzer() -> AnalyzerEngine:
     return _analyzer
 
 
-def _ad_hoc(context: RedactionContext) -> list[EntityRecognizer]:
-    recognizers: list[EntityRecognizer] = []
+def _ad_hoc(context: RedactionContext) -> tuple[list[EntityRecognizer], list[str]]:
+    """The conversation's own recognizers and every entity type to ask the analyzer for."""
     known = tuple(k for k in context.known if isinstance(k, str) and k.strip())
+    return _ad_hoc_for(known, tuple(context.policy.deny_patterns))
+
+
+@lru_cache(maxsize=256)
+def _ad_hoc_for(
+    known: tuple[str, ...], deny_patterns: tuple[tuple[str, str], ...]
+) -> tuple[list[EntityRecognizer], list[str]]:
+    # Cached: a transcript (and every line of `manage.py redact` about the same people) asks
+    # for the same recognizers; they hold no per-call state.
+    get_analyzer()  # sets _registry_types
+    recognizers: list[EntityRecognizer] = []
     if known:
         recognizers.append(KnownParticipantsRecognizer(known))
-    if context.policy.deny_patterns:
-        recognizers.append(CustomPatternsRecognizer(tuple(context.policy.deny_patterns)))
-    return recognizers
+    if deny_patterns:
+        recognizers.append(CustomPatternsRecognizer(deny_patterns))
+    # Ask for exactly the types someone can find, so Presidio neither warns nor loads defaults.
+    wanted = set(_registry_types)
+    for recognizer in recognizers:
+        wanted.update(recognizer.supported_entities)
+    return recognizers, sorted(wanted)
 
 
 def _allowed_spans(text: str, allow_terms: Sequence[str]) -> list[tuple[int, int]]:
@@ -147,38 +237,87 @@ def _learn(text: str, entities: list[Entity], values: dict[str, tuple[str, float
             values[key] = (entity.type, entity.score)
 
 
-def _values_pattern(values: dict[str, tuple[str, float]]) -> re.Pattern[str] | None:
-    """One alternation of every known value, longest first, on word boundaries."""
-    if not values:
-        return None
-    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+#: A run of letters and digits: a known value can only start where such a run starts.
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+class _KnownValues:
+    """Every value detected so far in a transcript, found again in other text: whole-word
+    (no letter or digit either side), case-insensitive, leftmost and then longest first, never
+    overlapping (the semantics of one regex alternation of all values, longest first).
+
+    A regex alternation of a few hundred values costs a pass per value over every message;
+    here each value is filed under its first run of letters and digits, one scan of the
+    message lists the runs it contains, and only values filed under those are looked for."""
+
+    def __init__(self, values: dict[str, tuple[str, float]]) -> None:
+        self.values = values
+        self._by_head: dict[str, list[tuple[str, int]]] = {}
+        for value in sorted(values, key=len, reverse=True):
+            head = _ALNUM_RUN.search(value)
+            if head is not None:  # a value with no letter or digit cannot be whole-word
+                self._by_head.setdefault(head.group(0), []).append((value, head.start()))
+
+    def find(self, text: str) -> list[tuple[int, int, str, float]]:
+        if not self._by_head:
+            return []
+        lowered = text.casefold()
+        if len(lowered) != len(text):  # rare: case folding changed lengths (ß -> ss)
+            return self._find_with_regex(text)
+        candidates: list[tuple[int, int]] = []
+        for run in _ALNUM_RUN.finditer(lowered):
+            for value, offset in self._by_head.get(run.group(0), ()):
+                start = run.start() - offset
+                end = start + len(value)
+                if (
+                    start >= 0
+                    and lowered.startswith(value, start)
+                    and (start == 0 or not _is_alnum(lowered[start - 1]))
+                    and (end == len(lowered) or not _is_alnum(lowered[end]))
+                ):
+                    candidates.append((start, -end))
+        found = []
+        last_end = 0
+        for start, negative_end in sorted(candidates):
+            if start >= last_end:
+                last_end = -negative_end
+                entity_type, score = self.values[lowered[start:last_end]]
+                found.append((start, last_end, entity_type, score))
+        return found
+
+    def _find_with_regex(self, text: str) -> list[tuple[int, int, str, float]]:
+        alternatives = "|".join(re.escape(v) for v in sorted(self.values, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+        found = []
+        for match in pattern.finditer(text):
+            known = self.values.get(match.group(0).casefold())
+            if known is not None:
+                found.append((match.start(), match.end(), known[0], known[1]))
+        return found
+
+
+def _is_alnum(char: str) -> bool:
+    return char.isalnum() and char != "_"
 
 
 def _propagate(
     text: str,
     entities: list[Entity],
     values: dict[str, tuple[str, float]],
-    pattern: re.Pattern[str] | None = None,
+    known_values: _KnownValues | None = None,
 ) -> list[Entity]:
     """Add every other occurrence of an already detected value (whole-word, case-insensitive).
 
-    ``values`` learns this text's detections first; ``pattern`` is a prebuilt alternation of
+    ``values`` learns this text's detections first; ``known_values`` is a prebuilt index of
     ``values`` (a transcript builds it once for all its messages)."""
     _learn(text, entities, values)
-    if pattern is None:
-        pattern = _values_pattern(values)
-    if pattern is None:
-        return entities
+    if known_values is None:
+        known_values = _KnownValues(values)
     covered = [(e.start, e.end) for e in entities]
     added: list[Entity] = []
-    for match in pattern.finditer(text):
-        found = values.get(match.group(0).casefold())
-        if found is None:
-            continue
-        start, end = match.span()
+    for start, end, entity_type, score in known_values.find(text):
         if not any(a <= start and end <= b for a, b in covered):
-            added.append(Entity(start, end, found[0], found[1]))
+            added.append(Entity(start, end, entity_type, score))
     return entities + added if added else entities
 
 
@@ -191,18 +330,14 @@ def _detect(text: str, context: RedactionContext) -> list[Entity]:
     if not text.strip():
         return []
     analyzer = get_analyzer()
-    ad_hoc = _ad_hoc(context)
-    # Ask for exactly the types someone can find, so Presidio neither warns nor loads defaults.
-    wanted = set(_registry_types)
-    for recognizer in ad_hoc:
-        wanted.update(recognizer.supported_entities)
+    ad_hoc, wanted = _ad_hoc(context)
     if not wanted:
         return []  # pragma: no cover - the package always ships recognizers
     results = analyzer.analyze(
         text,
         language="en",
-        entities=sorted(wanted),
-        ad_hoc_recognizers=ad_hoc or None,
+        entities=wanted,
+        ad_hoc_recognizers=list(ad_hoc) or None,
         score_threshold=SCORE_THRESHOLD,
     )
     policy = context.policy
@@ -270,10 +405,10 @@ def redact_batch(
     seen: dict[str, tuple[str, float]] = {}
     for text, entities in zip(texts, detections, strict=True):  # learn the whole transcript
         _learn(text, entities, seen)
-    pattern = _values_pattern(seen)
+    known_values = _KnownValues(seen)
     results = []
     for text, entities in zip(texts, detections, strict=True):
-        final = _resolve_overlaps(_propagate(text, entities, seen, pattern))
+        final = _resolve_overlaps(_propagate(text, entities, seen, known_values))
         redacted = _apply(text, final, pseudonymizer)
         results.append(
             RedactionResult(text=redacted, entities=final, mapping=dict(pseudonymizer.mapping))

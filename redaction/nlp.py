@@ -1,7 +1,12 @@
 """An offline NLP engine for Presidio: spaCy's blank English tokenizer, no model download.
 
 Lemmas are the lower-cased tokens, so Presidio's context words ("dob", "postcode", "card")
-still raise scores. There is no NER: names are found by redaction/recognizers/person.py."""
+still raise scores. There is no NER: names are found by redaction/recognizers/person.py.
+
+Tokenising is deferred until something reads the tokens. Our recognizers read only the text;
+the one reader is Presidio's context enhancer, and only for a result whose recognizer has
+context words and that did not set its own score from context. Most messages have no such
+result (a third have no result at all), so most never reach spaCy."""
 
 from __future__ import annotations
 
@@ -11,6 +16,54 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from spacy.tokens import Doc
+
+
+class LazyNlpArtifacts(NlpArtifacts):
+    """NlpArtifacts whose tokens, indices, lemmas and keywords are computed on first read.
+    Same values as building them eagerly."""
+
+    def __init__(self, text: str, nlp_engine: BlankSpacyNlpEngine, language: str) -> None:
+        # NlpArtifacts.__init__ would tokenise now; set what it sets, minus the tokens.
+        self._text = text
+        self._language = language
+        self._doc: Doc | None = None
+        self._indices: list[int] = []
+        self._lemmas: list[str] = []
+        self._keywords: list[str] | None = None
+        self.entities = []
+        self.nlp_engine = nlp_engine
+        self.scores = []
+
+    def _tokenise(self) -> Doc:
+        if self._doc is None:
+            doc = self.nlp_engine.nlp[self._language](self._text)  # type: ignore[index]
+            # One pass over the tokens: each spaCy Token is a new Python object per iteration.
+            for token in doc:
+                self._indices.append(token.idx)
+                self._lemmas.append(token.lower_)
+            self._doc = doc
+        return self._doc
+
+    @property
+    def tokens(self) -> Doc:  # type: ignore[override]
+        return self._tokenise()
+
+    @property
+    def tokens_indices(self) -> list[int]:  # type: ignore[override]
+        self._tokenise()
+        return self._indices
+
+    @property
+    def lemmas(self) -> list[str]:  # type: ignore[override]
+        self._tokenise()
+        return self._lemmas
+
+    @property
+    def keywords(self) -> list[str]:  # type: ignore[override]
+        if self._keywords is None:
+            self._keywords = self.set_keywords(self.nlp_engine, self.lemmas, self._language)
+        return self._keywords
 
 
 class BlankSpacyNlpEngine(SpacyNlpEngine):
@@ -23,22 +76,7 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
         self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        doc = self.nlp[language](text)  # type: ignore[index]
-        # One pass over the tokens: each spaCy Token is a new Python object per iteration.
-        indices: list[int] = []
-        lemmas: list[str] = []
-        for token in doc:
-            indices.append(token.idx)
-            lemmas.append(token.lower_)
-        return NlpArtifacts(
-            entities=[],
-            tokens=doc,
-            tokens_indices=indices,
-            lemmas=lemmas,
-            nlp_engine=self,
-            language=language,
-            scores=[],
-        )
+        return LazyNlpArtifacts(text, self, language)
 
     def get_supported_entities(self) -> list[str]:
         return []

@@ -66,6 +66,8 @@ class _Plan:
     names: tuple[tuple[str, ...], ...] = ()  # full names as case-folded parts
     parts: frozenset[str] = frozenset()  # single name parts
     emails: tuple[str, ...] = ()
+    #: each email's text up to its first "." or "@": a spelled-out email contains it as is
+    email_heads: tuple[str, ...] = ()
     handles: frozenset[str] = frozenset()  # exact logins, case-folded, without "@"
     #: letters-only keys of logins derived from names; "decorated" keys need digits/decoration
     derived: frozenset[str] = frozenset()
@@ -122,6 +124,7 @@ def _plan(known: tuple[str, ...]) -> _Plan:
         names=tuple(names),
         parts=frozenset(parts),
         emails=tuple(emails),
+        email_heads=tuple(re.split(r"[.@]", email, maxsplit=1)[0] for email in emails),
         handles=frozenset(handles),
         derived=frozenset(derived),
         decorated=frozenset(decorated),
@@ -232,7 +235,8 @@ class KnownParticipantsRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         plan = _plan(self.known)
         lowered = text.casefold()
-        if len(lowered) != len(text):  # rare: case folding changed lengths (ß -> ss)
+        folded = len(lowered) == len(text)
+        if not folded:  # rare: case folding changed lengths (ß -> ss)
             lowered = text.lower()
         results: list[RecognizerResult] = []
         if PERSON in entities:
@@ -252,7 +256,12 @@ class KnownParticipantsRecognizer(EntityRecognizer):
             for email in plan.emails:
                 for start in _find_all(lowered, email):
                     results.append(RecognizerResult(EMAIL_ADDRESS, start, start + len(email), 1.0))
-            normalised, index = _spelled_out(text)
+            # Spelling out only replaces the separators, so an email's head ("jane" of
+            # jane.doe@x.org) is in the text as is wherever the email is, spelled or not.
+            spelled_possible = not folded or any(
+                not head or head in lowered for head in plan.email_heads
+            )
+            normalised, index = _spelled_out(text) if spelled_possible else ("", [])
             for email in plan.emails:
                 for start in _find_all_unbounded(normalised, email):
                     end = start + len(email)

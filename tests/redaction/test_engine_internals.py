@@ -1,0 +1,129 @@
+"""The engine's shortcuts give exactly what the plain way gives: lazy tokens, the known-value
+index, the context enhancer's skips, the registry cache."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from presidio_analyzer import AnalysisExplanation, LemmaContextAwareEnhancer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from redaction import engine
+from redaction.nlp import BlankSpacyNlpEngine, LazyNlpArtifacts
+from redaction.recognizers.known_participants import KnownParticipantsRecognizer
+from redaction.recognizers.postcode import PostcodeRecognizer
+from redaction.types import RedactionContext
+
+
+@pytest.fixture(scope="module")
+def nlp() -> BlankSpacyNlpEngine:
+    nlp_engine = BlankSpacyNlpEngine()
+    nlp_engine.load()
+    return nlp_engine
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "My postcode: SW1A 1AA, thanks!", "don't e-mail jane.doe@example.org (DOB 01/02/1990)"],
+)
+def test_lazy_artifacts_equal_eager_ones(nlp: BlankSpacyNlpEngine, text: str) -> None:
+    doc = nlp.nlp["en"](text)  # type: ignore[index]
+    lemmas = [token.lower_ for token in doc]
+    eager = NlpArtifacts([], doc, [t.idx for t in doc], lemmas, nlp, "en")
+    lazy = nlp.process_text(text, "en")
+    assert [t.text for t in lazy.tokens] == [t.text for t in eager.tokens]
+    assert lazy.tokens_indices == eager.tokens_indices
+    assert lazy.lemmas == eager.lemmas
+    assert lazy.keywords == eager.keywords
+
+
+def test_a_message_without_context_to_read_is_never_tokenised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[LazyNlpArtifacts] = []
+    original = BlankSpacyNlpEngine.process_text
+
+    def recording(self: BlankSpacyNlpEngine, text: str, language: str) -> NlpArtifacts:
+        artifacts = original(self, text, language)
+        assert isinstance(artifacts, LazyNlpArtifacts)
+        made.append(artifacts)
+        return artifacts
+
+    monkeypatch.setattr(BlankSpacyNlpEngine, "process_text", recording)
+    engine.analyze("order 12345 shipped with version 2.4.1")  # no result needs context
+    engine.analyze("my email: jane.doe@example.org")  # the email's score reads its context
+    assert [artifacts._doc is None for artifacts in made] == [True, False]
+
+
+def _regex_find(values: dict[str, tuple[str, float]], text: str) -> list[tuple[int, int]]:
+    """The definition: one alternation of every value, longest first, whole-word."""
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+VALUES = {
+    v: ("PERSON", 1.0)
+    for v in ("jane doe", "jane", "doe", "+44 7700 900123", "o'mara", "jdoe42", "ab_c", "strasse")
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Doe and JANE, doe-jane; janedoe; jane_doe",
+        "call +44 7700 900123 or 44 7700 900123, x+44 7700 900123",
+        "Nikora O'Mara / o'maraa / jdoe42x / AB_C ab_c",
+        "Straße strasse STRASSE",  # case folding changes the length: the regex path
+        "",
+    ],
+)
+def test_known_values_match_the_regex_definition(text: str) -> None:
+    found = engine._KnownValues(VALUES).find(text)
+    assert [(start, end) for start, end, _, _ in found] == _regex_find(VALUES, text)
+
+
+def test_the_enhancer_skips_only_results_it_cannot_change(nlp: BlankSpacyNlpEngine) -> None:
+    text = "postcode 12345 and postcode SW1A 1AA and postcode W1A 0AX"
+    recognizer = PostcodeRecognizer()
+
+    def result(start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            "POSTCODE",
+            start,
+            end,
+            score,
+            analysis_explanation=AnalysisExplanation(recognizer.name, score),
+            recognition_metadata={RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id},
+        )
+
+    def enhanced(enhancer: LemmaContextAwareEnhancer) -> list[float]:
+        raw = [result(9, 14, 0.1), result(28, 36, 1.0), result(50, 57, 0.6)]
+        out = enhancer.enhance_using_context(text, raw, nlp.process_text(text, "en"), [recognizer])
+        return [r.score for r in out]
+
+    plain = LemmaContextAwareEnhancer(context_similarity_factor=0.35)
+    ours = engine._ContextEnhancer(context_similarity_factor=0.35)
+    assert enhanced(plain)[1:] == enhanced(ours)[1:] == [1.0, pytest.approx(0.95)]
+    assert enhanced(plain)[0] < 0.5 and enhanced(ours)[0] < 0.5  # dropped either way
+
+
+def test_the_registry_adds_only_ad_hoc_recognizers_for_wanted_types() -> None:
+    analyzer = engine.get_analyzer()
+    fixed = analyzer.registry.get_recognizers("en", ["POSTCODE"])
+    assert [type(r) for r in fixed] == [PostcodeRecognizer]
+    known = KnownParticipantsRecognizer(("Jane Doe",))
+    assert analyzer.registry.get_recognizers("en", ["POSTCODE"], ad_hoc_recognizers=[known]) == (
+        fixed
+    )
+    with_person = analyzer.registry.get_recognizers(
+        "en", ["POSTCODE", "PERSON"], ad_hoc_recognizers=[known]
+    )
+    assert known in with_person
+
+
+def test_ad_hoc_recognizers_are_reused_for_the_same_people() -> None:
+    first, _ = engine._ad_hoc(RedactionContext(known=("Jane Doe", "jd@example.org")))
+    again, _ = engine._ad_hoc(RedactionContext(known=["Jane Doe", "jd@example.org"]))
+    assert first is again
