@@ -12,6 +12,11 @@ half-open it lets every worker's call through instead of one probe. Each transit
 single Lua script, so it is atomic in Redis and costs one round trip (~0.2 ms on a local
 socket), which keeps the breaker-open skip well under the 5 ms target.
 
+Each process also remembers, per endpoint, an ``open_until`` it has seen in Redis: until then
+the endpoint is open for everyone (only a half-open probe can close it, and that comes after
+``open_until``), so the skip needs no round trip at all. It is a memo of Redis state, never a
+substitute: every decision after ``open_until`` goes to Redis again.
+
 If Redis itself is unreachable the breaker fails open (allows the call) and logs it: a breaker
 outage must not become an AI outage, and the per-attempt timeouts still bound the damage.
 """
@@ -41,7 +46,7 @@ local now = tonumber(ARGV[1])
 if open_until == 0 then return {1, 0} end
 if now < open_until then return {0, open_until - now} end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', tonumber(ARGV[2])) then return {2, 0} end
-return {0, redis.call('PTTL', KEYS[2])}
+return {3, redis.call('PTTL', KEYS[2])}
 """
 
 _FAILURE = """
@@ -98,6 +103,10 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+#: endpoint breaker key -> open_until (ms) seen in Redis by this process.
+_known_open: dict[str, int] = {}
+
+
 class Breaker:
     """One endpoint's breaker. Cheap to build; all state is in Redis under ``PREFIX + key``."""
 
@@ -107,6 +116,10 @@ class Breaker:
         self.config = {**settings.AI_BREAKER, **(config or {})}
 
     def allow(self) -> Permit:
+        now = _now_ms()
+        known = _known_open.get(self.key, 0)
+        if now < known:
+            return Permit(False, retry_in_seconds=(known - now) / 1000)
         try:
             code, wait_ms = _redis().eval(
                 _ALLOW, 2, self.key, self.probe_key, _now_ms(), self._ms("probe_seconds")
@@ -114,11 +127,16 @@ class Breaker:
         except redis.RedisError:
             logger.warning("AI breaker store unreachable; allowing the call", exc_info=True)
             return Permit(True)
-        if int(code) == 0:
-            return Permit(False, retry_in_seconds=max(int(wait_ms), 0) / 1000)
+        wait = max(int(wait_ms), 0)
+        if int(code) == 0:  # open: nobody may call it before open_until
+            _known_open[self.key] = now + wait
+            return Permit(False, retry_in_seconds=wait / 1000)
+        if int(code) == 3:  # half-open, another worker is probing: not memoised
+            return Permit(False, retry_in_seconds=wait / 1000)
         return Permit(True, probe=int(code) == 2)
 
     def record_success(self) -> None:
+        _known_open.pop(self.key, None)
         try:
             _redis().delete(self.key, self.probe_key)
         except redis.RedisError:
@@ -126,7 +144,7 @@ class Breaker:
 
     def record_failure(self, *, retry_after: float | None = None) -> None:
         try:
-            _redis().eval(
+            _fails, open_until = _redis().eval(
                 _FAILURE,
                 2,
                 self.key,
@@ -139,6 +157,9 @@ class Breaker:
             )
         except redis.RedisError:
             logger.warning("AI breaker store unreachable (failure not recorded)", exc_info=True)
+            return
+        if int(open_until) > _now_ms():
+            _known_open[self.key] = int(open_until)
 
     def release_probe(self) -> None:
         """The probe learnt nothing about the endpoint's health (e.g. a refused BYOK key)."""
@@ -163,7 +184,9 @@ class Breaker:
 
 
 def breakers_reset(pattern: str = "*") -> int:
-    """Delete breaker state (tests, benchmarks, an operator after fixing an endpoint)."""
+    """Delete breaker state (tests, benchmarks, an operator after fixing an endpoint); also
+    forgets this process's memo (other processes' memos end at their ``open_until``)."""
+    _known_open.clear()
     client = _redis()
     keys = list(client.scan_iter(match=PREFIX + pattern, count=500))
     return int(client.delete(*keys)) if keys else 0

@@ -16,6 +16,7 @@ Usage::
         fake.push(Fault.http(500), Fault.slow_first_byte(1.0))
         fake.sticky = Fault.http(503)         # applied to every request once the queue is empty
         fake.requests          # [Recorded(method, path, headers, body, json)], every request
+        fake.arrivals          # time.time() each request arrived (benchmarks)
         fake.last.json["store"]                # what the SDK sent
         fake.reset()           # clear faults, sticky, and recorded requests
 
@@ -83,6 +84,7 @@ class _State:
     faults: list[Fault] = field(default_factory=list)
     sticky: Fault | None = None
     requests: list[Recorded] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -99,6 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:
+        arrived = time.time()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         try:
@@ -107,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = None
         state = self.server.state
         with state.lock:
+            state.arrivals.append(arrived)
             state.requests.append(
                 Recorded(
                     "POST",
@@ -510,6 +514,7 @@ class FakeProvider:
             state.faults.clear()
             state.sticky = None
             state.requests.clear()
+            state.arrivals.clear()
             state.reply, state.usage = "ok", (11, 3)
 
     # -- what was received
@@ -517,6 +522,12 @@ class FakeProvider:
     def requests(self) -> list[Recorded]:
         with self._server.state.lock:
             return list(self._server.state.requests)
+
+    @property
+    def arrivals(self) -> list[float]:
+        """time.time() at which each request's headers were read, in order."""
+        with self._server.state.lock:
+            return list(self._server.state.arrivals)
 
     @property
     def last(self) -> Recorded:

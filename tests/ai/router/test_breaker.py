@@ -122,3 +122,36 @@ def test_two_endpoints_have_independent_breakers(pair, alpha: Tenant) -> None:
         run(request_for(alpha.workspace.pk))
     assert Breaker("platform:flaky").state() == "open"
     assert Breaker("platform:steady").state() == "closed"
+
+
+def test_a_worker_that_saw_the_breaker_open_skips_without_asking_redis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ai.router import breaker as module
+
+    Breaker("platform:memo").record_failure(retry_after=30)
+    calls: list[str] = []
+    real = module._redis
+
+    def counting_redis():  # type: ignore[no-untyped-def]
+        calls.append("redis")
+        return real()
+
+    monkeypatch.setattr(module, "_redis", counting_redis)
+    permit = Breaker("platform:memo").allow()
+    assert permit.allowed is False and 29 < permit.retry_in_seconds <= 30
+    assert calls == []
+
+
+def test_a_refusal_while_another_worker_probes_is_not_remembered(settings) -> None:
+    from ai.router.breaker import _known_open
+
+    settings.AI_BREAKER = {**settings.AI_BREAKER, "failure_threshold": 1, "reset_seconds": 0.2}
+    Breaker("platform:probe").record_failure()
+    time.sleep(0.25)
+    assert Breaker("platform:probe").allow().probe is True
+    refused = Breaker("platform:probe").allow()
+    assert refused.allowed is False
+    assert _known_open.get("sd:ai:breaker:platform:probe", 0) <= time.time() * 1000
+    Breaker("platform:probe").record_success()
+    assert Breaker("platform:probe").allow().allowed is True
