@@ -102,11 +102,44 @@ class _ContextEnhancer(LemmaContextAwareEnhancer):
         return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
 
 
+class _Analyzer(AnalyzerEngine):
+    """Presidio's analyzer without a pass that does nothing here: before the lemma enhancer,
+    Presidio splits the results by recognizer for each recognizer's own
+    ``enhance_using_context`` (a list scan per recognizer per message). None of ours overrides
+    it, and the results already come grouped in recognizer order, so that pass returns its
+    input unchanged. With a recognizer that overrides it, Presidio's pass runs as before."""
+
+    def _enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        if any(_refines_own_results(type(r)) for r in recognizers):
+            return super()._enhance_using_context(
+                text, raw_results, nlp_artifacts, recognizers, context
+            )
+        return self.context_aware_enhancer.enhance_using_context(
+            text=text,
+            raw_results=raw_results,
+            nlp_artifacts=nlp_artifacts,
+            recognizers=recognizers,
+            context=context,
+        )
+
+
+def _refines_own_results(recognizer_class: type[EntityRecognizer]) -> bool:
+    return recognizer_class.enhance_using_context is not EntityRecognizer.enhance_using_context
+
+
 class _FixedRegistry(RecognizerRegistry):
     """The registry's recognizers never change after the engine is built, so the answer to
     "which recognizers serve these entities" is computed once per question instead of by
     Presidio's scan of every recognizer for every entity on every call (and it comes back in
-    registry order rather than a set's). Ad-hoc recognizers are filtered per call."""
+    registry order rather than a set's). Ad-hoc recognizers are filtered per call. Same
+    selection and errors as Presidio's, without its warning for an entity nobody serves."""
 
     _cached: dict[tuple[str, tuple[str, ...] | None, bool], list[EntityRecognizer]]
 
@@ -117,23 +150,42 @@ class _FixedRegistry(RecognizerRegistry):
         all_fields: bool = False,
         ad_hoc_recognizers: list[EntityRecognizer] | None = None,
     ) -> list[EntityRecognizer]:
+        if language is None:
+            raise ValueError("No language provided")
+        if entities is None and not all_fields:
+            raise ValueError("No entities provided")
         if not hasattr(self, "_cached"):
             self._cached = {}
         key = (language, tuple(entities) if entities is not None else None, all_fields)
         fixed = self._cached.get(key)
         if fixed is None:
-            found = super().get_recognizers(language, entities, all_fields)
-            fixed = [r for r in self.recognizers if r in found]
+            fixed = [r for r in self.recognizers if self._serves(r, language, entities, all_fields)]
             self._cached[key] = fixed
-        if not ad_hoc_recognizers:
-            return list(fixed)
-        wanted = set(entities or ())
-        return fixed + [
-            r
-            for r in ad_hoc_recognizers
-            if r.supported_language == language
-            and (all_fields or wanted.intersection(r.supported_entities))
+        found = fixed + [
+            r for r in ad_hoc_recognizers or () if self._serves(r, language, entities, all_fields)
         ]
+        if not found:
+            raise ValueError("No matching recognizers were found to serve the request.")
+        return found
+
+    def add_recognizer(self, recognizer: EntityRecognizer) -> None:
+        self._cached = {}
+        super().add_recognizer(recognizer)
+
+    def remove_recognizer(self, recognizer_name: str, language: str | None = None) -> None:
+        self._cached = {}
+        super().remove_recognizer(recognizer_name, language)
+
+    @staticmethod
+    def _serves(
+        recognizer: EntityRecognizer,
+        language: str,
+        entities: list[str] | None,
+        all_fields: bool,
+    ) -> bool:
+        if recognizer.supported_language != language:
+            return False
+        return all_fields or any(e in recognizer.supported_entities for e in entities or ())
 
 
 _lock = threading.Lock()
@@ -155,7 +207,7 @@ def get_analyzer() -> AnalyzerEngine:
                 _registry_types = frozenset(
                     entity for r in registry.recognizers for entity in r.supported_entities
                 )
-                _analyzer = AnalyzerEngine(
+                _analyzer = _Analyzer(
                     registry=registry,
                     nlp_engine=nlp_engine,
                     supported_languages=["en"],
@@ -264,18 +316,27 @@ class _KnownValues:
         lowered = text.casefold()
         if len(lowered) != len(text):  # rare: case folding changed lengths (ß -> ss)
             return self._find_with_regex(text)
+        present = self._by_head.keys() & set(_ALNUM_RUN.findall(lowered))
         candidates: list[tuple[int, int]] = []
-        for run in _ALNUM_RUN.finditer(lowered):
-            for value, offset in self._by_head.get(run.group(0), ()):
-                start = run.start() - offset
-                end = start + len(value)
-                if (
-                    start >= 0
-                    and lowered.startswith(value, start)
-                    and (start == 0 or not _is_alnum(lowered[start - 1]))
-                    and (end == len(lowered) or not _is_alnum(lowered[end]))
+        for head in present:
+            # Every place the run ``head`` stands whole (the runs of the message are maximal).
+            at = lowered.find(head)
+            while at != -1:
+                head_end = at + len(head)
+                if (at == 0 or not _is_alnum(lowered[at - 1])) and (
+                    head_end == len(lowered) or not _is_alnum(lowered[head_end])
                 ):
-                    candidates.append((start, -end))
+                    for value, offset in self._by_head[head]:
+                        start = at - offset
+                        end = start + len(value)
+                        if (
+                            start >= 0
+                            and lowered.startswith(value, start)
+                            and (start == 0 or not _is_alnum(lowered[start - 1]))
+                            and (end == len(lowered) or not _is_alnum(lowered[end]))
+                        ):
+                            candidates.append((start, -end))
+                at = lowered.find(head, at + 1)
         found = []
         last_end = 0
         for start, negative_end in sorted(candidates):

@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from presidio_analyzer import AnalysisExplanation, LemmaContextAwareEnhancer, RecognizerResult
+from presidio_analyzer import (
+    AnalysisExplanation,
+    EntityRecognizer,
+    LemmaContextAwareEnhancer,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction import engine
@@ -127,3 +132,54 @@ def test_ad_hoc_recognizers_are_reused_for_the_same_people() -> None:
     first, _ = engine._ad_hoc(RedactionContext(known=("Jane Doe", "jd@example.org")))
     again, _ = engine._ad_hoc(RedactionContext(known=["Jane Doe", "jd@example.org"]))
     assert first is again
+
+
+class _SelfEnhancing(EntityRecognizer):
+    """Finds "zzz" at 0.3 and raises its own results to 0.9 from context."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["ZZZ"], name="SelfEnhancing")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        start = text.find("zzz")
+        return [] if start < 0 else [RecognizerResult("ZZZ", start, start + 3, 0.3)]
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        for result in raw_recognizer_results:
+            result.score = 0.9
+        return raw_recognizer_results
+
+
+def test_a_recognizer_that_refines_its_own_results_still_gets_to() -> None:
+    analyzer = engine.get_analyzer()
+    results = analyzer.analyze(
+        "the code is zzz", "en", entities=["ZZZ"], ad_hoc_recognizers=[_SelfEnhancing()]
+    )
+    assert [(r.entity_type, r.score) for r in results] == [("ZZZ", 0.9)]
+
+
+def test_the_registry_sees_a_recognizer_added_later() -> None:
+    analyzer = engine.get_analyzer()
+    registry = analyzer.registry
+    with pytest.raises(ValueError, match="No matching recognizers"):
+        registry.get_recognizers("en", ["ZZZ"])
+    extra = _SelfEnhancing()
+    registry.add_recognizer(extra)
+    try:
+        assert registry.get_recognizers("en", ["ZZZ"]) == [extra]
+    finally:
+        registry.remove_recognizer("SelfEnhancing")
+    with pytest.raises(ValueError, match="No matching recognizers"):
+        registry.get_recognizers("en", ["ZZZ"])

@@ -58,13 +58,13 @@ def test_blank_lines_are_skipped() -> None:
 
 def test_ten_thousand_lines_in_one_process_with_one_engine(monkeypatch) -> None:
     builds = []
-    original = engine.AnalyzerEngine
+    original = engine._Analyzer
 
     def counting(*args: object, **kwargs: object) -> object:
         builds.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "AnalyzerEngine", counting)
+    monkeypatch.setattr(engine, "_Analyzer", counting)
     monkeypatch.setattr(engine, "_analyzer", None)
     lines = [json.dumps({"id": i, "text": f"msg {i}", "known": ["Zed Q"]}) for i in range(10_000)]
     out = run(lines)
