@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
+from django.conf import settings
 from django.db import transaction
 
 from ai import providers
@@ -43,10 +45,28 @@ def complete(request: CompletionRequest, *, on_delta: DeltaCallback | None = Non
         raise AIUnavailable(f"AI features are unavailable: this workspace is {workspace.status}.")
     plan = plan_for(workspace, allow_offline=request.allow_offline)
     attempts: list[Attempt] = []
+    refused_keys: set[int] = set()
+    deadline = time.monotonic() + float(settings.AI_REQUEST_BUDGET_SECONDS)
     for candidate in plan.candidates:
+        if candidate.provider_key_id in refused_keys:
+            continue  # refused a moment ago on another endpoint: not sent again
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            attempts.append(Attempt(candidate.endpoint.ref, candidate.endpoint.region, "budget", 0))
+            break
+        if remaining < candidate.endpoint.timeout_seconds:
+            candidate = replace(
+                candidate,
+                endpoint=replace(
+                    candidate.endpoint,
+                    options={**candidate.endpoint.options, "timeout": remaining},
+                ),
+            )
         completion = _attempt(request, candidate, attempts, on_delta)
         if completion is not None:
             return completion
+        if attempts[-1].outcome == "auth" and candidate.provider_key_id is not None:
+            refused_keys.add(candidate.provider_key_id)
     if plan.offline_allowed:
         return _offline(request, attempts, on_delta)
     raise AIUnavailable(_reason(plan, attempts), attempts=tuple(attempts))

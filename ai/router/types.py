@@ -71,7 +71,10 @@ class Attempt:
 
     endpoint: str
     region: str
-    outcome: str  # "ok" | "timeout" | "http_429" | "http_5xx" | "connection" | "breaker_open" | ...
+    #: "ok" | "timeout" | "connection" | "http_429" | "http_5xx" | "http_4xx" | "auth" | "quota"
+    #: | "stream_broken" | "malformed" | "breaker_open" (skipped, nothing sent) | "budget"
+    #: (the request's time budget ran out before this endpoint, nothing sent)
+    outcome: str
     latency_ms: float
 
 

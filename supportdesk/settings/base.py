@@ -295,3 +295,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * AI_TASK_TIME_LIMIT + 60),
 }
+#: Total time one complete() call may spend over all its attempts (the last attempt's timeout is
+#: cut to what is left), so a chain of slow endpoints stays inside a Celery task's time limit.
+AI_REQUEST_BUDGET_SECONDS = float(os.environ.get("AI_REQUEST_BUDGET_SECONDS") or 45)
+# One OpenAPI enum per choice set used by several AI settings fields.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "AIRegionEnum": "tenants.ai_models.Region",
+    "AIProviderKindEnum": "tenants.ai_models.ProviderKind",
+}

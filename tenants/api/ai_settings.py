@@ -33,6 +33,25 @@ class AISettingsIn(StrictSerializer):
     byok_fallback_to_platform = serializers.BooleanField(required=False)
 
 
+class PlatformEndpointOut(serializers.Serializer):
+    ref = serializers.CharField()
+    kind = serializers.CharField()
+    region = serializers.CharField()
+    model = serializers.CharField()
+    configured = serializers.BooleanField()
+    breaker = serializers.CharField()
+
+
+class AISettingsOut(serializers.Serializer):
+    region_preference = serializers.ListField(child=serializers.CharField())
+    allowed_regions = serializers.ListField(child=serializers.CharField())
+    allow_offline_fallback = serializers.BooleanField()
+    byok_fallback_to_platform = serializers.BooleanField()
+    byok_available = serializers.BooleanField()
+    platform_endpoints = PlatformEndpointOut(many=True)
+    offline = serializers.DictField()
+
+
 class KeyIn(StrictSerializer):
     provider = serializers.ChoiceField(ProviderKind.choices)
     key = serializers.CharField(max_length=keys.MAX_KEY_LENGTH, write_only=True)
@@ -129,11 +148,17 @@ def settings_payload(byok_available: bool) -> dict[str, Any]:
 class AISettingsView(WorkspaceAPIView):
     roles = {"GET": Role.ADMIN, "PUT": Role.ADMIN}
 
-    @extend_schema(summary="AI regions, fallbacks and platform endpoints (admin)")
+    @extend_schema(
+        responses=AISettingsOut, summary="AI regions, fallbacks and platform endpoints (admin)"
+    )
     def get(self, request: Request, workspace_slug: str) -> Response:
         return Response(settings_payload(self.workspace.byok_allowed))
 
-    @extend_schema(request=AISettingsIn, summary="Change AI regions and fallbacks (admin)")
+    @extend_schema(
+        request=AISettingsIn,
+        responses=AISettingsOut,
+        summary="Change AI regions and fallbacks (admin)",
+    )
     def put(self, request: Request, workspace_slug: str) -> Response:
         ai_settings.ai_settings_update(**_valid(AISettingsIn, request))
         return Response(settings_payload(self.workspace.byok_allowed))

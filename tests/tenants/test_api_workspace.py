@@ -333,6 +333,13 @@ API_PATHS = [
     "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/unassign/",
     "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/resolve/",
     "/api/v1/w/{workspace_slug}/conversations/{conversation_id}/reopen/",
+    "/api/v1/w/{workspace_slug}/ai/settings/",
+    "/api/v1/w/{workspace_slug}/ai/keys/",
+    "/api/v1/w/{workspace_slug}/ai/keys/{provider}/",
+    "/api/v1/w/{workspace_slug}/ai/endpoints/",
+    "/api/v1/w/{workspace_slug}/ai/endpoints/{endpoint_id}/",
+    "/api/v1/w/{workspace_slug}/ai/ledger/",
+    "/api/v1/w/{workspace_slug}/ai/ledger/export/",
 ]
 
 

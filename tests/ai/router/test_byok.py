@@ -188,3 +188,18 @@ def test_workspace_endpoint_uses_its_byok_key_and_keyless_local_servers(
     set_plan(beta.workspace, "enterprise")
     beta_result = run(request_for(beta.workspace.pk))
     assert beta_result.offline is True
+
+
+def test_a_key_refused_on_one_endpoint_is_not_sent_to_the_next(
+    settings, fake: FakeProvider, fake2: FakeProvider, alpha: Tenant
+) -> None:
+    settings.AI_ENDPOINTS = [
+        endpoint("openai-uk", fake.openai_url, region="uk"),
+        endpoint("openai-eu", fake2.openai_url, region="eu"),
+    ]
+    store_key(alpha.workspace, "openai")
+    fake.push(Fault.http(401))
+    result = run(request_for(alpha.workspace.pk))
+    assert result.offline is True
+    assert [a.outcome for a in result.fallback_chain] == ["auth", "ok"]
+    assert fake2.requests == []

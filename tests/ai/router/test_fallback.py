@@ -137,3 +137,21 @@ def test_deltas_arrive_as_the_provider_sends_them(settings, fake: FakeProvider, 
     assert seen[1][1] - seen[0][1] >= 0.18
     assert seen[2][1] - seen[1][1] >= 0.18
     assert finished - seen[0][1] >= 0.36
+
+
+def test_the_request_budget_cuts_the_chain(settings, fake: FakeProvider, fake2, alpha) -> None:
+    settings.AI_ENDPOINTS = [
+        endpoint("slow", fake.openai_url, region="uk", timeout=5),
+        endpoint("never", fake2.openai_url, region="eu"),
+    ]
+    settings.AI_REQUEST_BUDGET_SECONDS = 0.5
+    fake.push(Fault.slow_first_byte(2))
+    started = time.perf_counter()
+    result = run(request_for(alpha.workspace.pk))
+    assert time.perf_counter() - started < 1.5
+    assert [(a.endpoint, a.outcome) for a in result.fallback_chain] == [
+        ("platform:slow", "timeout"),
+        ("platform:never", "budget"),
+        ("offline", "ok"),
+    ]
+    assert fake2.requests == []

@@ -255,3 +255,32 @@ def test_key_rotation_re_encrypts_with_the_newest_key(settings, alpha: Tenant) -
     settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key is retired
     with workspace_scope(alpha.workspace.pk):
         assert decrypt(ProviderKey.objects.get().encrypted_key) == BYOK_KEY
+
+
+def test_the_settings_page_is_for_admins_of_that_workspace_only(
+    alpha: Tenant, beta: Tenant
+) -> None:
+    page = Client()
+    page.force_login(alpha.operator.user)
+    assert page.get(f"/w/{alpha.workspace.slug}/settings/ai/").status_code == 403
+    page.force_login(beta.admin.user)
+    assert page.get(f"/w/{alpha.workspace.slug}/settings/ai/").status_code == 404
+    before = _ai_rows()
+    response = page.post(
+        f"/w/{alpha.workspace.slug}/settings/ai/",
+        {"action": "regions", "preference": "us", "allowed": ["us"]},
+    )
+    assert response.status_code == 404
+    assert _ai_rows() == before
+    page.force_login(alpha.admin.user)
+    home = page.get(f"/w/{alpha.workspace.slug}/").content.decode()
+    assert f"/w/{alpha.workspace.slug}/settings/ai/" in home
+    response = page.post(
+        f"/w/{alpha.workspace.slug}/settings/ai/",
+        {"action": "regions", "preference": "eu,uk", "allowed": ["uk", "eu"]},
+    )
+    assert response.status_code == 302
+    with workspace_scope(alpha.workspace.pk):
+        row = WorkspaceAISettings.objects.get()
+    assert (row.region_preference, sorted(row.allowed_regions)) == (["eu", "uk"], ["eu", "uk"])
+    assert row.allow_offline_fallback is False  # an unticked box is "off"
