@@ -18,6 +18,10 @@ import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.tokens import Doc
 
+#: Words whose stop-word / punctuation answers are remembered (a long-running process sees
+#: every order number once; the cache starts over rather than grow without bound).
+_MAX_CACHED_WORDS = 50_000
+
 
 class LazyNlpArtifacts(NlpArtifacts):
     """NlpArtifacts whose tokens, indices, lemmas and keywords are computed on first read.
@@ -71,6 +75,28 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
 
     def __init__(self) -> None:
         super().__init__(models=[{"lang_code": "en", "model_name": "blank:en"}])
+        # Presidio asks both questions for every lemma of every tokenised message; spaCy answers
+        # through a vocabulary lookup each time. The answers never change for a word.
+        self._stop_words: dict[tuple[str, str], bool] = {}
+        self._punct_words: dict[tuple[str, str], bool] = {}
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        key = (word, language)
+        answer = self._stop_words.get(key)
+        if answer is None:
+            if len(self._stop_words) > _MAX_CACHED_WORDS:
+                self._stop_words.clear()
+            answer = self._stop_words[key] = super().is_stopword(word, language)
+        return answer
+
+    def is_punct(self, word: str, language: str) -> bool:
+        key = (word, language)
+        answer = self._punct_words.get(key)
+        if answer is None:
+            if len(self._punct_words) > _MAX_CACHED_WORDS:
+                self._punct_words.clear()
+            answer = self._punct_words[key] = super().is_punct(word, language)
+        return answer
 
     def load(self) -> None:
         self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]

@@ -72,6 +72,8 @@ class _Plan:
     #: letters-only keys of logins derived from names; "decorated" keys need digits/decoration
     derived: frozenset[str] = frozenset()
     decorated: frozenset[str] = field(default_factory=frozenset)
+    #: every derived or decorated key contains one of these (a first or last name)
+    key_parts: tuple[str, ...] = ()
     #: known names of one word ("Mitesh"), case-folded, that a surname may follow
     single_names: tuple[str, ...] = ()
     #: letters-only logins and email local parts ("miteshkapoor", "kmonahan")
@@ -88,6 +90,7 @@ def _plan(known: tuple[str, ...]) -> _Plan:
     decorated: set[str] = set()
     single_names: set[str] = set()
     login_letters: set[str] = set()
+    key_parts: set[str] = set()
     for raw in known:
         if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
             continue
@@ -115,8 +118,10 @@ def _plan(known: tuple[str, ...]) -> _Plan:
             for name in letters:
                 if len(name) >= 4:
                     decorated.add(name)
+                    key_parts.add(name)
             if len(letters) >= 2:
                 first, last = letters[0], letters[-1]
+                key_parts.update((first, last))
                 derived.update({first + last, last + first, first[0] + last, first + last[0]})
                 if len(first) >= 4:
                     derived.add(first + last[:3])
@@ -128,6 +133,7 @@ def _plan(known: tuple[str, ...]) -> _Plan:
         handles=frozenset(handles),
         derived=frozenset(derived),
         decorated=frozenset(decorated),
+        key_parts=tuple(sorted(key_parts)),
         single_names=tuple(sorted(single_names)),
         login_letters=tuple(sorted(k for k in login_letters if k)),
     )
@@ -275,6 +281,11 @@ class KnownParticipantsRecognizer(EntityRecognizer):
                 token = match.group(0).casefold().lstrip("@")
                 if token in plan.handles:
                     results.append(RecognizerResult(USERNAME, match.start(), match.end(), 1.0))
+                    continue
+                # A derived login holds a first or last name once its separators are gone;
+                # most tokens hold none, and need no further work.
+                compact = token.replace(".", "").replace("_", "").replace("-", "")
+                if not any(part in compact for part in plan.key_parts):
                     continue
                 undecorated = _DECORATION.sub("", token)
                 stripped = undecorated.rstrip("0123456789")

@@ -183,3 +183,11 @@ def test_the_registry_sees_a_recognizer_added_later() -> None:
         registry.remove_recognizer("SelfEnhancing")
     with pytest.raises(ValueError, match="No matching recognizers"):
         registry.get_recognizers("en", ["ZZZ"])
+
+
+@pytest.mark.parametrize("word", ["the", "postcode", ",", "n't", "-", "Me", ""])
+def test_remembered_stop_word_and_punctuation_answers(nlp: BlankSpacyNlpEngine, word: str) -> None:
+    vocab = nlp.nlp["en"].vocab  # type: ignore[index]
+    for _ in range(2):  # asked, then remembered
+        assert nlp.is_stopword(word, "en") == vocab[word].is_stop
+        assert nlp.is_punct(word, "en") == vocab[word].is_punct
