@@ -9,7 +9,7 @@ import pytest
 
 from ai.models import AILedgerEntry
 from tenants.scope import workspace_scope
-from tests.ai.fake_provider import FakeProvider
+from tests.ai.fake_provider import FakeProvider, Fault
 from tests.ai.router.helpers import PLATFORM_KEY, endpoint, request_for, run
 from tests.tenants.api_helpers import Tenant
 
@@ -134,3 +134,30 @@ def test_bedrock_and_vertex_through_the_anthropic_sdk(
         ":streamRawPredict"
     )
     assert fake.last.headers["authorization"] == f"Bearer {PLATFORM_KEY}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "api"),
+    [("openai", "chat"), ("openai", "responses"), ("anthropic", None)],
+)
+def test_every_stream_dialect_reports_a_mid_stream_disconnect(
+    settings, fake: FakeProvider, fake2: FakeProvider, alpha: Tenant, kind: str, api: str | None
+) -> None:
+    from ai.router import AIUnavailable
+
+    base = fake.url if kind == "anthropic" else fake.openai_url
+    settings.AI_ENDPOINTS = [
+        endpoint("first", base, kind=kind, api=api),
+        endpoint("second", fake2.openai_url, region="eu"),
+    ]
+    fake.reply = "one two three four"
+    fake.push(Fault.disconnect(after=0))
+    result = run(request_for(alpha.workspace.pk), on_delta=lambda _chunk: None)
+    assert [a.outcome for a in result.fallback_chain] == ["stream_broken", "ok"]
+
+    fake.push(Fault.disconnect(after=2))
+    deltas: list[str] = []
+    with pytest.raises(AIUnavailable) as caught:
+        run(request_for(alpha.workspace.pk), on_delta=deltas.append)
+    assert deltas == ["one ", "two "] and caught.value.partial_output is True
+    assert len(fake2.requests) == 1
