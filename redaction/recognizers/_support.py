@@ -1,6 +1,9 @@
 """Shared plumbing for the structured-data recognizers. Not a recognizer (no ``RECOGNIZER``, so
 ``discover()`` skips it).
 
+- ``SupportDeskPatternRecognizer``: the base of every pattern recognizer here; a subclass
+  declares ``ENTITY``, ``PATTERNS`` and ``CONTEXT`` and inherits the constructor.
+
 - ``fuzzy``: context words as people type them ("passpport", "date of birrth", "mobie").
 - ``shape``: the text with every ASCII digit as "9" and every ASCII letter as "a", same length,
   so a recognizer can skip a message cheaply (``b"9aa" not in shape(text)``: no UK postcode)
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
@@ -64,6 +68,25 @@ _SHAPE_TABLE = bytes.maketrans(
 _last_shape: tuple[str, bytes] = ("", b"")
 
 CompiledPatterns = tuple[tuple[Pattern, re.Pattern[str]], ...]
+
+
+class SupportDeskPatternRecognizer(PatternRecognizer):
+    """A Presidio pattern recognizer configured by class constants: ``ENTITY`` (the one type it
+    finds), ``PATTERNS`` and ``CONTEXT`` (Presidio's context words). Its name is the class name
+    prefixed with "SupportDesk" ("SupportDeskPhoneRecognizer"), so it never collides with a
+    Presidio built-in of the same kind."""
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[list[Pattern]] = []
+    CONTEXT: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=f"SupportDesk{type(self).__name__}",
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
+        )
 
 
 def _variants(word: str) -> set[str]:

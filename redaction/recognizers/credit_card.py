@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redaction.recognizers._support import make_result, shape
+from redaction.recognizers._support import SupportDeskPatternRecognizer, make_result, shape
 from redaction.types import CREDIT_CARD
 
 
-class CreditCardRecognizer(PatternRecognizer):
+class CreditCardRecognizer(SupportDeskPatternRecognizer):
     """Luhn plus an issuer prefix and a length that issuer uses: that combination is specific
     enough to pass on its own (about 1 in 10 random numbers pass Luhn, far fewer also carry a
     real issuer prefix with the right length)."""
+
+    ENTITY = CREDIT_CARD
 
     PATTERNS = [
         Pattern(
@@ -83,14 +85,6 @@ class CreditCardRecognizer(PatternRecognizer):
         r"[^.!?\n\d]{0,30}\s*$",
         re.IGNORECASE,
     )
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=CREDIT_CARD,
-            name="SupportDeskCreditCardRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers._support import (
     LABEL_AFTER,
     NO_VALUE_OF_ITS_OWN,
+    SupportDeskPatternRecognizer,
     compile_patterns,
     fuzzy,
     pattern_results,
@@ -35,7 +36,7 @@ _YEAR = (
 )
 
 
-class DateOfBirthRecognizer(PatternRecognizer):
+class DateOfBirthRecognizer(SupportDeskPatternRecognizer):
     """Dates in the usual numeric and written forms, reported when
 
     - a birth word ("DOB", "d.o.b", "date of birth", "born", "birthday", "birth date") is in the
@@ -46,6 +47,8 @@ class DateOfBirthRecognizer(PatternRecognizer):
       date is not.
 
     Any other date is left alone, so order dates and timestamps survive redaction."""
+
+    ENTITY = DATE_OF_BIRTH
 
     PATTERNS = [
         Pattern(
@@ -131,14 +134,6 @@ class DateOfBirthRecognizer(PatternRecognizer):
         rf"{fuzzy('birthday', 'birthdate', 'birth', word_start=True)}|born|b-?day|d\.?\s?o\.?\s?b",
         re.IGNORECASE,
     )
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=DATE_OF_BIRTH,
-            name="SupportDeskDateOfBirthRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redaction.recognizers._support import make_result
+from redaction.recognizers._support import SupportDeskPatternRecognizer, make_result
 from redaction.types import EMAIL_ADDRESS
 
 # Top-level domains accepted when the address is written with spaces or words ("dot", "at"):
@@ -40,7 +40,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-class EmailRecognizer(PatternRecognizer):
+class EmailRecognizer(SupportDeskPatternRecognizer):
     """Email addresses, including obfuscated spellings.
 
     A plain ``local@domain.tld`` passes on its own. An obfuscated one ("at", "dot", spaces) must
@@ -48,6 +48,8 @@ class EmailRecognizer(PatternRecognizer):
     amazon.com" is not taken for an address. ``analyze`` matches the two PATTERNS outwards from
     each "@"/"at" rather than scanning the whole message with them.
     """
+
+    ENTITY = EMAIL_ADDRESS
 
     PATTERNS = [
         Pattern(
@@ -103,14 +105,6 @@ class EmailRecognizer(PatternRecognizer):
     _SPELLED_DOT_RE = re.compile(r"\s+dot\s+|[\[({<]\s*dot\s*[\])}>]", re.IGNORECASE)
     _EMAIL_WORD_BEFORE_RE = re.compile(r"\b(?:e-?mail|mail|address)\b[^.!?\n]{0,25}$", re.I)
     _MAX_LOCAL = 64
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=EMAIL_ADDRESS,
-            name="SupportDeskEmailRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redaction.recognizers._support import make_result, shape
+from redaction.recognizers._support import SupportDeskPatternRecognizer, make_result, shape
 from redaction.types import IBAN_CODE
 
 
-class IbanRecognizer(PatternRecognizer):
+class IbanRecognizer(SupportDeskPatternRecognizer):
     """A country code, two check digits and the country's BBAN length, then ISO 7064 mod-97.
 
     The regex only finds candidates; the span is cut to the country's IBAN length (so the word
     after an IBAN written in groups is not swallowed) and the checksum decides. A valid
     checksum at the right length is unambiguous, so it passes on its own.
     """
+
+    ENTITY = IBAN_CODE
 
     PATTERNS = [
         Pattern(
@@ -50,14 +52,6 @@ class IbanRecognizer(PatternRecognizer):
     }  # fmt: skip
 
     _CANDIDATE_RE = re.compile(PATTERNS[0].regex, re.IGNORECASE)
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=IBAN_CODE,
-            name="SupportDeskIbanRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -10,11 +10,12 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers._support import (
     CompiledPatterns,
+    SupportDeskPatternRecognizer,
     compile_patterns,
     fuzzy,
     pattern_results,
@@ -26,12 +27,14 @@ from redaction.types import IP_ADDRESS
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 
 
-class IpAddressRecognizer(PatternRecognizer):
+class IpAddressRecognizer(SupportDeskPatternRecognizer):
     """IPv4 passes alone unless a version word ("version", "build", "update the app to"...)
     comes a few words before it and no IP word ("ip", "ping", "vpn"...) does: four dotted
     numbers there are a version. IPv6 candidates are checked
     with ``ipaddress`` and must contain a digit (so ``dead::beef`` or ``Foo::bar`` prose is
     left alone)."""
+
+    ENTITY = IP_ADDRESS
 
     PATTERNS = [
         Pattern(
@@ -63,14 +66,6 @@ class IpAddressRecognizer(PatternRecognizer):
         r"\b(?:ip|ipv4|ipv6|ip\s+address|ping|subnet|gateway|dns|proxy|vpn)\b[^.!?\n]{0,25}$",
         re.IGNORECASE,
     )
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=IP_ADDRESS,
-            name="SupportDeskIpAddressRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers._support import (
     ID_LABEL_BEFORE_RE,
     LABEL_AFTER,
     NO_VALUE_OF_ITS_OWN,
+    SupportDeskPatternRecognizer,
     fuzzy,
     make_result,
 )
 from redaction.types import PASSPORT_NUMBER
 
 
-class PassportRecognizer(PatternRecognizer):
+class PassportRecognizer(SupportDeskPatternRecognizer):
     """A 6-9 character token of letters and digits with at least two digits (the UK and US
     9-digit and letter+8-digit forms, Irish and Indian letter+7, German ``C``+8 mixed), or 3-3-3
     digits. Reported only when it is the first such token after "passport" in the same sentence
@@ -32,6 +33,8 @@ class PassportRecognizer(PatternRecognizer):
     order/ticket/tracking label of its own. Right after "passport" (and "no."/"number"/":"), a
     token with one digit or 8-9 consonants counts too (German ``CVJJYZPYF``). Nothing is
     reported in a message without "passport" (typos included)."""
+
+    ENTITY = PASSPORT_NUMBER
 
     PATTERNS = [
         Pattern(
@@ -66,14 +69,6 @@ class PassportRecognizer(PatternRecognizer):
         re.IGNORECASE,
     )
     _LOOKAHEAD_CHARS = 80
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=PASSPORT_NUMBER,
-            name="SupportDeskPassportRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redaction.recognizers._support import make_result
+from redaction.recognizers._support import SupportDeskPatternRecognizer, make_result
 from redaction.types import URL
 
 # Sites whose first path segment (after the given prefix) is a person's handle.
@@ -40,10 +40,12 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-class PersonalUrlRecognizer(PatternRecognizer):
+class PersonalUrlRecognizer(SupportDeskPatternRecognizer):
     """Two patterns: a known profile site followed by a handle, and any http(s)/www URL whose
     query string has an email/name/phone parameter. The span is the whole URL minus trailing
     sentence punctuation. A site's own pages (help, settings, login...) are dropped by name."""
+
+    ENTITY = URL
 
     PATTERNS = [
         Pattern(
@@ -83,14 +85,6 @@ class PersonalUrlRecognizer(PatternRecognizer):
     _CODE_HOST_RE = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org)/", re.IGNORECASE)
     _REPO_PATH_RE = re.compile(r"/[^/?#\s]")
     _PREFILTER_RE = re.compile(r"\.(?:com|net|me|io|tv|ee|app|social|org|co\.uk)/|://|www\.")
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=URL,
-            name="SupportDeskPersonalUrlRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -12,7 +12,7 @@ import functools
 import re
 
 import phonenumbers
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers._support import (
@@ -20,6 +20,7 @@ from redaction.recognizers._support import (
     ID_LABEL_BEFORE_RE,
     LABEL_AFTER,
     NO_VALUE_OF_ITS_OWN,
+    SupportDeskPatternRecognizer,
     compile_patterns,
     fuzzy,
     pattern_results,
@@ -29,7 +30,7 @@ from redaction.recognizers._support import (
 from redaction.types import PHONE_NUMBER
 
 
-class PhoneRecognizer(PatternRecognizer):
+class PhoneRecognizer(SupportDeskPatternRecognizer):
     """A cheap regex finds digit runs that could be phone numbers; libphonenumber then checks
     only those candidates, against a short list of regions.
 
@@ -40,6 +41,8 @@ class PhoneRecognizer(PatternRecognizer):
     American number not labelled as an order/ticket/tracking number. Everything else is
     dropped.
     """
+
+    ENTITY = PHONE_NUMBER
 
     PATTERNS = [
         Pattern(
@@ -99,14 +102,6 @@ class PhoneRecognizer(PatternRecognizer):
     _AMBIGUOUS_SHAPE_RE = re.compile(r"\d{3}[ .-]\d{2}[ .-]\d{4}|\d{5}-\d{4}")
     _GROUP_SPLIT_RE = re.compile(r"[^\d]+")
     _NON_DIGIT_RE = re.compile(r"\D")
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=PHONE_NUMBER,
-            name="SupportDeskPhoneRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

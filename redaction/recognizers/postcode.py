@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers._support import (
@@ -18,6 +18,7 @@ from redaction.recognizers._support import (
     LABEL_AFTER,
     NO_VALUE_OF_ITS_OWN,
     CompiledPatterns,
+    SupportDeskPatternRecognizer,
     compile_patterns,
     fuzzy,
     pattern_results,
@@ -51,9 +52,11 @@ _US_STATE_NAMES = (
 )
 
 
-class PostcodeRecognizer(PatternRecognizer):
+class PostcodeRecognizer(SupportDeskPatternRecognizer):
     """UK postcodes pass on their grammar (weaker when unspaced or lower-case). A US ZIP is
     just five digits, so it counts only after a ZIP/postal-code word or a US state."""
+
+    ENTITY = POSTCODE
 
     PATTERNS = [
         Pattern(
@@ -101,14 +104,6 @@ class PostcodeRecognizer(PatternRecognizer):
     # The end of an address line: "leeds, ls1 4ap", "Leeds\nLS1 4AP".
     _ADDRESS_LINE_BEFORE_RE = re.compile(r"[a-z][,\n]\s*$", re.IGNORECASE)
     _STATE_NAME_RE = re.compile(rf"\b(?:{_US_STATE_NAMES})\s*,?\s*$", re.IGNORECASE)
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=POSTCODE,
-            name="SupportDeskPostcodeRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers._support import (
@@ -17,6 +17,7 @@ from redaction.recognizers._support import (
     ID_LABEL_BEFORE_RE,
     LABEL_AFTER,
     NO_VALUE_OF_ITS_OWN,
+    SupportDeskPatternRecognizer,
     compile_patterns,
     fuzzy,
     pattern_results,
@@ -30,10 +31,12 @@ _FIRST = r"[a-ceghj-pr-tw-z]"
 _SECOND = r"[a-ceghj-npr-tw-z]"
 
 
-class UkNinoRecognizer(PatternRecognizer):
+class UkNinoRecognizer(SupportDeskPatternRecognizer):
     """Two prefix letters, six digits (optionally in pairs), suffix A-D. With the suffix the
     shape is specific enough to pass alone; without it, it looks like many order references
     and needs a National Insurance word nearby."""
+
+    ENTITY = UK_NINO
 
     PATTERNS = [
         Pattern(
@@ -65,14 +68,6 @@ class UkNinoRecognizer(PatternRecognizer):
         rf"(?:nino|ni\b|{fuzzy('national')}\s+{fuzzy('insurance')}){NO_VALUE_OF_ITS_OWN}",
         re.IGNORECASE,
     )
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=UK_NINO,
-            name="SupportDeskUkNinoRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers._support import (
@@ -17,6 +17,7 @@ from redaction.recognizers._support import (
     ID_LABEL_BEFORE_RE,
     LABEL_AFTER,
     NO_VALUE_OF_ITS_OWN,
+    SupportDeskPatternRecognizer,
     compile_patterns,
     fuzzy,
     pattern_results,
@@ -26,10 +27,12 @@ from redaction.recognizers._support import (
 from redaction.types import US_SSN
 
 
-class UsSsnRecognizer(PatternRecognizer):
+class UsSsnRecognizer(SupportDeskPatternRecognizer):
     """The dashed 3-2-4 form is distinctive enough to pass alone; other forms (spaces, dots,
     nine bare digits) are common in order and account numbers and need an SSN word nearby.
     Presidio's context enhancer can still lift those (CONTEXT) when the engine runs it."""
+
+    ENTITY = US_SSN
 
     PATTERNS = [
         Pattern(
@@ -60,14 +63,6 @@ class UsSsnRecognizer(PatternRecognizer):
     )
     # A phone word ("call 212-55-1234") makes it something else too.
     _PHONE_WORD_BEFORE_RE = re.compile(r"\b(?:phone|tel|call|mobile)\b\W{0,4}$", re.IGNORECASE)
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=US_SSN,
-            name="SupportDeskUsSsnRecognizer",
-            patterns=list(self.PATTERNS),
-            context=list(self.CONTEXT),
-        )
 
     def analyze(
         self,
