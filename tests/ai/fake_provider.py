@@ -2,8 +2,9 @@
 
 Speaks OpenAI Chat Completions (``POST …/chat/completions``, Azure's deployment paths too),
 OpenAI Responses (``POST …/responses``), Anthropic Messages (``POST /v1/messages``), Bedrock's
-InvokeModel (``POST /model/<id>/invoke``, non-streaming) and Vertex's rawPredict /
-streamRawPredict, each with SSE streaming when the body asks for ``"stream": true``.
+InvokeModel / InvokeModelWithResponseStream (``POST /model/<id>/invoke[-with-response-stream]``,
+the stream as AWS event-stream frames) and Vertex's rawPredict / streamRawPredict, each with SSE
+streaming when the body asks for ``"stream": true``.
 
 Usage::
 
@@ -29,10 +30,13 @@ JSON / SSE data does not parse). Also ``Fault.delay(seconds)`` spaces the stream
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
+import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -130,7 +134,10 @@ class _Handler(BaseHTTPRequestHandler):
             dialect = "chat"
         elif path.endswith("/responses"):
             dialect = "responses"
-        elif path.endswith("/messages") or path.endswith(":rawPredict") or "/invoke" in path:
+        elif path.endswith("/invoke-with-response-stream"):
+            dialect = "anthropic"
+            parsed = {**(parsed or {}), "stream": True}
+        elif path.endswith("/messages") or path.endswith(":rawPredict") or path.endswith("/invoke"):
             dialect = "anthropic"
         elif path.endswith(":streamRawPredict"):
             dialect = "anthropic"
@@ -156,8 +163,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, _full(dialect, model, reply, usage))
             return
         events = _events(dialect, model, reply, usage)
+        aws = path.endswith("/invoke-with-response-stream")
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
+        self.send_header(
+            "Content-Type", "application/vnd.amazon.eventstream" if aws else "text/event-stream"
+        )
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         deltas = 0
@@ -172,8 +182,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
-            text = (f"event: {name}\n" if name else "") + f"data: {data}\n\n"
-            self._chunk(text.encode())
+            if aws:
+                self._chunk(aws_event(data))
+            else:
+                text = (f"event: {name}\n" if name else "") + f"data: {data}\n\n"
+                self._chunk(text.encode())
             if '"delta"' in data and ("text" in data or "content" in data):
                 deltas += 1
                 if delay:
@@ -210,6 +223,25 @@ class _Handler(BaseHTTPRequestHandler):
             )
         extra = {"retry-after": fault.retry_after} if fault.retry_after else {}
         self._json(fault.status, body, extra)
+
+
+def aws_event(data: str) -> bytes:
+    """One AWS event-stream message as Bedrock's InvokeModelWithResponseStream sends it: a
+    "chunk" event whose JSON payload carries the Anthropic event base64-encoded."""
+    payload = json.dumps({"bytes": base64.b64encode(data.encode()).decode()}).encode()
+    headers = b""
+    for name, value in (
+        (":event-type", "chunk"),
+        (":content-type", "application/json"),
+        (":message-type", "event"),
+    ):
+        raw = value.encode()
+        headers += bytes([len(name)]) + name.encode() + b"\x07" + struct.pack(">H", len(raw)) + raw
+    total = 12 + len(headers) + len(payload) + 4
+    prelude = struct.pack(">II", total, len(headers))
+    prelude += struct.pack(">I", zlib.crc32(prelude))
+    message = prelude + headers + payload
+    return message + struct.pack(">I", zlib.crc32(message))
 
 
 def _full(dialect: str, model: str, reply: str, usage: tuple[int, int]) -> dict[str, Any]:

@@ -118,8 +118,14 @@ def test_bedrock_and_vertex_through_the_anthropic_sdk(
     ]
     result = run(request_for(alpha.workspace.pk))
     assert (result.text, result.provider) == ("ok", "bedrock")
-    assert fake.last.path.startswith("/model/fake-model/invoke")
+    assert fake.last.path == "/model/fake-model/invoke"
     assert fake.last.headers["authorization"] == f"Bearer {PLATFORM_KEY}"
+    fake.reply = "streamed from bedrock"
+    deltas: list[str] = []
+    result = run(request_for(alpha.workspace.pk), on_delta=deltas.append)
+    assert deltas == ["streamed ", "from ", "bedrock"] and result.text == "streamed from bedrock"
+    assert fake.last.path == "/model/fake-model/invoke-with-response-stream"
+    fake.reply = "ok"
 
     settings.AI_ENDPOINTS = [
         endpoint(
