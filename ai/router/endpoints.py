@@ -73,7 +73,9 @@ def platform_key(endpoint: Endpoint) -> str | None:
     """The platform key for ``endpoint``, read now; "" when it needs none, None when unset."""
     if not endpoint.key_env:
         return ""
-    return os.environ.get(endpoint.key_env) or None
+    # Keys mounted from files often end in a newline: an HTTP client would refuse the header
+    # (and some put the value in the error message).
+    return os.environ.get(endpoint.key_env, "").strip() or None
 
 
 def workspace_endpoint(row: WorkspaceEndpoint) -> Endpoint:

@@ -155,3 +155,14 @@ def test_a_refusal_while_another_worker_probes_is_not_remembered(settings) -> No
     assert _known_open.get("sd:ai:breaker:platform:probe", 0) <= time.time() * 1000
     Breaker("platform:probe").record_success()
     assert Breaker("platform:probe").allow().allowed is True
+
+
+def test_an_unreachable_breaker_store_fails_open_quickly(settings) -> None:
+    from tests.ai.fake_provider import closed_port
+
+    settings.AI_BREAKER_REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    started = time.perf_counter()
+    permit = Breaker("platform:any").allow()
+    Breaker("platform:any").record_failure()
+    assert permit.allowed is True
+    assert time.perf_counter() - started < 1.0, "no retries with backoff on a dead store"

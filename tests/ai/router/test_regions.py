@@ -91,3 +91,12 @@ def test_suspended_workspace_gets_no_ai(three, alpha: Tenant) -> None:
     with pytest.raises(AIUnavailable, match="suspended"):
         run(request_for(alpha.workspace.pk))
     assert all(fake.requests == [] for fake in three)
+
+
+def test_a_platform_key_with_a_trailing_newline_is_used_trimmed(
+    settings, monkeypatch: pytest.MonkeyPatch, fake: FakeProvider, alpha: Tenant
+) -> None:
+    monkeypatch.setenv("FILE_MOUNTED_KEY", "sk-from-a-file\n")
+    settings.AI_ENDPOINTS = [endpoint("p", fake.openai_url, key_env="FILE_MOUNTED_KEY")]
+    assert run(request_for(alpha.workspace.pk)).key_source == "platform"
+    assert fake.last.headers["authorization"] == "Bearer sk-from-a-file"
