@@ -1,0 +1,3 @@
+from bench.redaction.corpus import main
+
+main()
