@@ -25,7 +25,9 @@ def _post_action(request: HttpRequest) -> None:
     action = request.POST.get("action", "")
     if action == "regions":
         ai_settings.ai_settings_update(
-            region_preference=[r for r in request.POST.get("preference", "").split(",") if r],
+            region_preference=[
+                r.strip() for r in request.POST.get("preference", "").split(",") if r.strip()
+            ],
             allowed_regions=request.POST.getlist("allowed"),
             allow_offline_fallback=request.POST.get("allow_offline") == "on",
             byok_fallback_to_platform=request.POST.get("byok_fallback") == "on",

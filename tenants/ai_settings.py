@@ -140,6 +140,9 @@ def _check_base_url(url: str) -> None:
         raise ServiceError("That address is not reachable from SupportDesk.", code="invalid")
 
 
+OPTION_NAMES = frozenset(
+    {"timeout", "api_version", "deployment", "aws_region", "project_id", "gcp_region"}
+)
 ENDPOINT_FIELDS = ("kind", "region", "model", "base_url", "api", "options", "enabled")
 
 
@@ -154,6 +157,18 @@ def _validate_endpoint(data: dict[str, Any]) -> None:
         apis = {"chat"}
     if data.get("api") not in apis:
         raise ServiceError(f"{data['kind']} endpoints speak {sorted(apis)}.", code="invalid")
+    options = data.get("options") or {}
+    if not isinstance(options, dict) or set(options) - OPTION_NAMES:
+        raise ServiceError("Unknown endpoint option.", details={"options": sorted(OPTION_NAMES)})
+    timeout = options.get("timeout", 20)
+    if (
+        not isinstance(timeout, (int, float))
+        or isinstance(timeout, bool)
+        or not 0.5 <= timeout <= 120
+    ):
+        raise ServiceError("options.timeout is a number of seconds, 0.5 to 120.", code="invalid")
+    if not all(isinstance(v, (str, int, float)) for v in options.values()):
+        raise ServiceError("Endpoint options are strings or numbers.", code="invalid")
     _check_base_url(str(data.get("base_url", "")))
 
 

@@ -248,7 +248,7 @@ def validate_key(*, provider: str, key: str) -> str:
     from tenants.ai_settings import ai_settings_for_workspace, workspace_endpoints
 
     allowed = set(ai_settings_for_workspace().allowed_regions)
-    own = [workspace_endpoint(r) for r in workspace_endpoints().filter(kind=provider)]
+    own = [workspace_endpoint(r) for r in workspace_endpoints().filter(kind=provider, enabled=True)]
     choices: list[Endpoint] = [
         e for e in [*own, *platform_endpoints()] if e.kind == provider and e.region in allowed
     ]

@@ -284,3 +284,24 @@ def test_the_settings_page_is_for_admins_of_that_workspace_only(
         row = WorkspaceAISettings.objects.get()
     assert (row.region_preference, sorted(row.allowed_regions)) == (["eu", "uk"], ["eu", "uk"])
     assert row.allow_offline_fallback is False  # an unticked box is "off"
+
+
+def test_endpoint_options_are_checked(alpha: Tenant) -> None:
+    set_plan(alpha.workspace, "enterprise")
+    admin = client_for(alpha.admin.user)
+    base = {
+        "name": "opt",
+        "kind": "openai_compatible",
+        "region": "local",
+        "model": "m",
+        "base_url": "http://127.0.0.1:1/v1",
+    }
+    for options in ({"timeout": "slow"}, {"timeout": 1000}, {"colour": "red"}, {"deployment": []}):
+        response = send(admin, "POST", alpha.url("ai/endpoints/"), {**base, "options": options})
+        assert_error(response, 400, "invalid", options)
+    response = send(admin, "POST", alpha.url("ai/endpoints/"), {**base, "options": {"timeout": 5}})
+    assert response.status_code == 201, response.content
+    response = send(
+        admin, "PATCH", alpha.url(f"ai/endpoints/{response.json()['id']}/"), {"enabled": False}
+    )
+    assert response.status_code == 200 and response.json()["enabled"] is False
