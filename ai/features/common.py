@@ -18,7 +18,9 @@ logger = logging.getLogger("ai.features")
 
 
 class Clock:
-    """Pipeline timings in ms, for the artifact (and the benchmark)."""
+    """Pipeline timings in ms, for the artifact (and the benchmark): the duration of each step,
+    and ``provider_at``, the wall-clock time (epoch ms) at which the provider's answer was
+    complete (its last token), to compare with the operator socket's arrival time."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
@@ -29,6 +31,8 @@ class Clock:
         now = time.perf_counter()
         self.marks[name] = (now - self.last) * 1000
         self.last = now
+        if name == "provider":
+            self.marks["provider_at"] = time.time() * 1000
 
     def total(self) -> dict[str, float]:
         return {**self.marks, "total": (time.perf_counter() - self.started) * 1000}

@@ -84,11 +84,14 @@ def visitor_language_update(*, conversation: Conversation, message: Message) -> 
     """(this message's language, the conversation's visitor language) — stored on the
     conversation's AI state (and ``Conversation.language``) when it changes."""
     overall = _conversation_language(conversation, message)
-    state, _ = ConversationAIState.objects.select_for_update().get_or_create(
-        conversation=conversation, defaults={"workspace_id": conversation.workspace_id}
-    )
     confident = overall.language and overall.confidence >= CONVERSATION_MIN_CONFIDENCE
-    if confident and state.visitor_language != overall.language:
+    state = ConversationAIState.objects.filter(conversation=conversation).first()
+    if confident and (state is None or state.visitor_language != overall.language):
+        # Only a change takes the row lock (most messages keep the conversation's language).
+        state, _ = ConversationAIState.objects.select_for_update().get_or_create(
+            conversation=conversation, defaults={"workspace_id": conversation.workspace_id}
+        )
+    if confident and state is not None and state.visitor_language != overall.language:
         state.visitor_language = overall.language
         state.visitor_language_confidence = round(overall.confidence, 3)
         state.save(update_fields=["visitor_language", "visitor_language_confidence"])
@@ -107,10 +110,11 @@ def visitor_language_update(*, conversation: Conversation, message: Message) -> 
         events.inbox_changed_on_commit(
             workspace_id=conversation.workspace_id, conversation_id=conversation.pk
         )
+    known = state.visitor_language if state is not None else ""
     own = detect(message.body)
     if len(message.body.strip()) >= MESSAGE_MIN_CHARS and own.confidence >= MESSAGE_MIN_CONFIDENCE:
-        return own.language, state.visitor_language
-    return state.visitor_language, state.visitor_language
+        return own.language, known
+    return known, known
 
 
 def _translate(
