@@ -36,8 +36,8 @@ from presidio_analyzer.context_aware_enhancers import (
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from redaction.neighbours import add_found_by_neighbours
 from redaction.nlp import BlankSpacyNlpEngine
-from redaction.postcode_context import add_contextual_postcodes
 from redaction.pseudonymize import Pseudonymizer
 from redaction.recognizers import discover
 from redaction.recognizers.custom_patterns import CustomPatternsRecognizer
@@ -410,7 +410,7 @@ def _detect(text: str, context: RedactionContext) -> list[Entity]:
         if any(a <= result.start and result.end <= b for a, b in allowed):
             continue
         entities.append(Entity(result.start, result.end, result.entity_type, float(result.score)))
-    return add_contextual_postcodes(text, entities)
+    return add_found_by_neighbours(text, entities)
 
 
 def analyze(

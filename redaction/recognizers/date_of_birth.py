@@ -113,7 +113,8 @@ class DateOfBirthRecognizer(SupportDeskPatternRecognizer):
     # version than 19 June 2010, and in "March 14" the two digits are the day.
     _YEAR_RE = re.compile(r"(?:19|20)\d{2}(?!\d)|(?<=')\d{2}$|(?<=/)[3-9]\d$")
     _BIRTH_AFTER_RE = re.compile(
-        rf"^{LABEL_AFTER}(?:date\s+of\s+)?"
+        # "14/03/1987 - my date of birth", and an operator's "is 8/4/04 your date of birth?"
+        rf"^(?:{LABEL_AFTER}|[ \t]+(?:your|the)\s+)(?:date\s+of\s+)?"
         # ... unless the birth word introduces a date of its own ("until 23 November my date
         # of birth is 1944-11-05").
         rf"(?:{_BIRTH_WORDS}){NO_VALUE_OF_ITS_OWN}",

@@ -1,18 +1,31 @@
-"""Postcodes that only their neighbours reveal: closing an address, or an item in a details
-line (redaction/postcode_context.py), on the engine's own detections."""
+"""Values that only their neighbours reveal: a postcode closing an address, a postcode or a
+date of birth as an item of a details line (redaction/neighbours.py), on the engine's own
+detections."""
 
 from __future__ import annotations
 
 import pytest
 
 from redaction import engine
-from redaction.postcode_context import add_contextual_postcodes
-from redaction.types import ADDRESS, EMAIL_ADDRESS, PERSON, POSTCODE, Entity, RedactionContext
+from redaction.neighbours import add_found_by_neighbours
+from redaction.types import (
+    ADDRESS,
+    DATE_OF_BIRTH,
+    EMAIL_ADDRESS,
+    PERSON,
+    POSTCODE,
+    Entity,
+    RedactionContext,
+)
+
+
+def _found(text: str, known: tuple[str, ...] = (), kind: str = POSTCODE) -> list[str]:
+    found = engine.analyze(text, RedactionContext(known=known))
+    return [text[e.start : e.end] for e in found if e.type == kind]
 
 
 def _postcodes(text: str, known: tuple[str, ...] = ()) -> list[str]:
-    found = engine.analyze(text, RedactionContext(known=known))
-    return [text[e.start : e.end] for e in found if e.type == POSTCODE]
+    return _found(text, known, POSTCODE)
 
 
 @pytest.mark.parametrize(
@@ -64,11 +77,42 @@ def test_only_right_after_an_address() -> None:
     text = "12 Mill Lane, Whitby, order 12345 and SKU ab12cd"
     entities = [Entity(0, 20, ADDRESS, 0.9)]
     # when / then: nothing is added
-    assert add_contextual_postcodes(text, entities) == entities
+    assert add_found_by_neighbours(text, entities) == entities
 
 
 def test_added_spans_point_into_the_text() -> None:
     text = "Jane Roe, jr@example.org, ls14ap"
     entities = [Entity(0, 8, PERSON, 1.0), Entity(10, 24, EMAIL_ADDRESS, 1.0)]
-    added = add_contextual_postcodes(text, entities)[2:]
+    added = add_found_by_neighbours(text, entities)[2:]
     assert [(e.type, text[e.start : e.end]) for e in added] == [(POSTCODE, "ls14ap")]
+
+
+ZEB = ("Zebedee Quillfeather", "zq@example.org")
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("me: Zebedee Quillfeather, 15/1/05, BL5 8NW", "15/1/05"),
+        ("me: zebedee quillfeather, 5/7/05, PR206WH x", "5/7/05"),
+        ("Zebedee Quillfeather | 12.03.2006 | zq@example.org", "12.03.2006"),
+        ("zebedee quillfeather, 08-04-04, zq@example.org", "08-04-04"),
+    ],
+)
+def test_a_date_item_in_a_details_line_is_a_date_of_birth(text: str, date: str) -> None:
+    assert date in _found(text, ZEB, DATE_OF_BIRTH)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zebedee Quillfeather, zq@example.org, 12/03/24 order placed",
+        "Zebedee Quillfeather, zq@example.org, 12/03/24 delivered late",
+        "Zebedee Quillfeather, zq@example.org, 31/31/05",  # no month in it
+        "Order 12345, 2 items, 03/04/25",  # no personal data on the line
+        "Zebedee Quillfeather, zq@example.org\n12/03/05",  # another line
+        "Zebedee Quillfeather, zq@example.org, v1.2.3",
+    ],
+)
+def test_other_dates_in_a_details_line_stay(text: str) -> None:
+    assert _found(text, ZEB, DATE_OF_BIRTH) == []

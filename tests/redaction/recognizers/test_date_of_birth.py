@@ -36,6 +36,9 @@ recognizer = RECOGNIZER()
         ("my details: Jane, 3 May 1975, jane@example.com", "3 May 1975"),
         ("it's 14/3/1987", "14/3/1987"),
         ("details: Jane, 14/3/87, jane@example.com", "14/3/87"),
+        # the label after the date, as an operator asks it
+        ("For security, is 8/4/04 your date of birth?", "8/4/04"),
+        ("Is 23/9/02 the DOB on the account?", "23/9/02"),
     ],
 )
 def test_finds_dates_of_birth(text: str, value: str) -> None:
@@ -64,6 +67,8 @@ def test_finds_dates_of_birth(text: str, value: str) -> None:
         "promo valid until 23 November my date of birth is not given",
         "valid until 23 November my date of birth is 1944",
         "it was placed on 28 November\nmy date of birth is not on file",
+        "was 12/03/24 your order date? your date of birth is on file",
+        "ordered 12/03/24 the birthday present",
     ],
 )
 def test_ignores_other_dates(text: str) -> None:
