@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from chat.hooks import MessageCreated
+from chat.hooks import MessageCreated, after_commit
 from chat.models import Conversation, ConversationStatus, Sender
 
 
@@ -20,7 +20,7 @@ def enqueue_on_message(event: MessageCreated) -> None:
     from ai.tasks import AI_QUEUE, on_message
 
     kwargs = {"workspace_id": event.workspace_id, "message_id": event.message_id}
-    transaction.on_commit(lambda: on_message.apply_async(kwargs=kwargs, queue=AI_QUEUE))
+    after_commit(lambda: on_message.apply_async(kwargs=kwargs, queue=AI_QUEUE))
 
 
 def enqueue_summary_on_resolve(

@@ -138,6 +138,14 @@ def start_server(tmp: Path, args: argparse.Namespace) -> Server:
     settings_dir.mkdir()
     # As deployed (production settings have DEBUG off); --debug measures make run's DEBUG=True.
     extra = "DEBUG = True\n" if args.debug else "DEBUG = False\n"
+    if args.layer == "core":  # what-if: channels_redis.core instead of chat.layer (pub/sub)
+        extra += (
+            'CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.core.RedisChannelLayer"\n'
+            'CHANNEL_LAYERS["default"]["CONFIG"].pop("prefix", None)\n'
+            'CHANNEL_LAYERS["default"]["CONFIG"].update(capacity=1500, expiry=30)\n'
+        )
+    if args.switch_interval is not None:
+        extra += f"import sys\nsys.setswitchinterval({args.switch_interval})\n"
     if args.db_threads is not None:
         extra += f"CHAT_DB_THREADS = {args.db_threads}\n"
     (settings_dir / "chat_bench_settings.py").write_text(BENCH_SETTINGS + extra)
@@ -835,6 +843,15 @@ def main() -> int:
     parser.add_argument("--restart-interval-ms", type=float, default=200)
     parser.add_argument(
         "--debug", action="store_true", help="run the benchmark's Daphne with DEBUG=True"
+    )
+    parser.add_argument(
+        "--layer",
+        choices=["settings", "core"],
+        default="settings",
+        help="core: what-if run on channels_redis.core instead of the configured layer",
+    )
+    parser.add_argument(
+        "--switch-interval", type=float, default=None, help="what-if: sys.setswitchinterval"
     )
     parser.add_argument(
         "--db-threads", type=int, default=None, help="CHAT_DB_THREADS for the benchmark's Daphne"

@@ -32,10 +32,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -74,12 +77,18 @@ class Outbox:
 
     sends: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     inbox: dict[int, set[int]] = field(default_factory=dict)
+    #: Committed side jobs (hooks.after_commit), run on a background thread after the sends.
+    jobs: list[Callable[[], object]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.sends or self.inbox)
+        return bool(self.sends or self.inbox or self.jobs)
 
 
 _outbox: ContextVar[Outbox | None] = ContextVar("chat_outbox", default=None)
+
+
+def current_outbox() -> Outbox | None:
+    return _outbox.get()
 
 
 @contextmanager
@@ -126,6 +135,8 @@ async def flush(box: Outbox) -> None:
         return
     layer = get_channel_layer()
     if layer is None:
+        if box.jobs:
+            _run_jobs(box.jobs)
         return
     by_group: dict[str, list[dict[str, Any]]] = {}
     for group, event in box.sends:
@@ -133,6 +144,21 @@ async def flush(box: Outbox) -> None:
     await asyncio.gather(*(_send_group(layer, g, evs) for g, evs in by_group.items()))
     for workspace_id, conversation_ids in box.inbox.items():
         _inbox_batcher(layer).note(workspace_id, conversation_ids)
+    if box.jobs:
+        asyncio.get_running_loop().run_in_executor(_jobs_executor(), _run_jobs, list(box.jobs))
+
+
+@lru_cache(maxsize=1)
+def _jobs_executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-jobs")
+
+
+def _run_jobs(jobs: list[Callable[[], object]]) -> None:
+    for job in jobs:
+        try:
+            job()
+        except Exception:  # e.g. the broker is down: the message itself is stored
+            logger.exception("after-commit job %r failed", job)
 
 
 # ---------------------------------------------------------------- message events
@@ -249,14 +275,17 @@ class InboxBatcher:
             logger.exception("inbox update for workspace %s failed", workspace_id)
 
 
-_batchers: dict[int, InboxBatcher] = {}
+#: One batcher per event loop (weak: a closed loop takes its batcher and pending work along).
+_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, InboxBatcher] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _inbox_batcher(layer: Any) -> InboxBatcher:
-    loop_id = id(asyncio.get_running_loop())
-    batcher = _batchers.get(loop_id)
+    loop = asyncio.get_running_loop()
+    batcher = _batchers.get(loop)
     if batcher is None or batcher.layer is not layer:
-        batcher = _batchers[loop_id] = InboxBatcher(layer)
+        batcher = _batchers[loop] = InboxBatcher(layer)
     return batcher
 
 

@@ -2,8 +2,12 @@
 
 ``ai`` registers a receiver in its AppConfig.ready(); ``message_create`` calls every receiver
 inside its transaction, right after the message row is written. A receiver must only schedule
-work with ``transaction.on_commit`` (enqueue a Celery task with ids): nothing slow, nothing that
-can fail the message. A receiver that raises is logged and skipped; the message is still stored.
+work with ``after_commit`` (enqueue a Celery task with ids): nothing slow, nothing that can fail
+the message. A receiver that raises is logged and skipped; the message is still stored.
+
+``after_commit`` is ``transaction.on_commit``, except in a websocket consumer's DB call: there
+the job runs after commit on a background thread, off the path of the sender's ``sent`` and of
+the broadcast (a Celery publish costs milliseconds; chat/events.py ``Outbox.jobs``).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +48,14 @@ def message_created(event: MessageCreated) -> None:
             receiver(event)
         except Exception:
             logger.exception("message_created receiver %r failed", receiver)
+
+
+def after_commit(job: Callable[[], object]) -> None:
+    """Run ``job`` once the surrounding transaction commits (see module doc)."""
+    from . import events
+
+    box = events.current_outbox()
+    if box is not None:
+        transaction.on_commit(lambda: box.jobs.append(job))
+    else:
+        transaction.on_commit(job)

@@ -3,13 +3,14 @@ workspace scope. Realtime events are sent only from here and only after commit (
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tenants.errors import Forbidden, ServiceError
@@ -321,6 +322,12 @@ def message_create_from_visitor(
     body = clean_body(body)
     client_id = clean_client_id(client_id)
     pk = visitor.pk if visitor is not None else visitor_id
+    if pk is not None:
+        fast = message_create_from_visitor_fast(
+            workspace_id=current_workspace_id(), visitor_id=pk, client_id=client_id, body=body
+        )
+        if fast is not None:
+            return fast
     created = False
     with transaction.atomic(savepoint=False):
         conversation = (
@@ -347,6 +354,72 @@ def message_create_from_visitor(
         conversation=result.conversation,
         conversation_created=created,
     )
+
+
+def message_create_from_visitor_fast(
+    *, workspace_id: int, visitor_id: int, client_id: str, body: str
+) -> MessageResult | None:
+    """A visitor's message in one statement (chat_visitor_message(), migration 0004) when the
+    visitor already has a conversation in an active workspace; None: take the full path
+    (``message_create_from_visitor`` in the workspace scope).
+
+    Needs no scope: the statement binds ``workspace_id`` itself (row-level security admits only
+    that workspace's rows, so a foreign visitor id is "no conversation"). Outside a transaction
+    it is its own transaction. ``client_id`` and ``body`` are cleaned by the caller. The result's
+    conversation is a reference (pk, workspace, visitor), not a loaded row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT chat_visitor_message(%s, %s, %s, %s, %s)",
+            [workspace_id, visitor_id, client_id, body, LAST_SEEN_RESOLUTION],  # type: ignore[list-item]
+        )
+        row = cursor.fetchone()
+    # Django's psycopg setup hands jsonb over as text.
+    answer = json.loads(row[0]) if row and isinstance(row[0], str) else (row[0] if row else None)
+    if not isinstance(answer, dict) or answer["outcome"] not in ("created", "duplicate"):
+        return None
+    conversation = Conversation(
+        pk=answer["conversation_id"], workspace_id=workspace_id, visitor_id=visitor_id
+    )
+    message = Message(
+        pk=answer["message_id"],
+        workspace_id=workspace_id,
+        conversation_id=answer["conversation_id"],
+        seq=answer["seq"],
+        sender=Sender.VISITOR,
+        body=answer["body"],
+        client_id=client_id,
+        is_private=False,
+        created_at=datetime.fromisoformat(answer["created_at"]),
+    )
+    if answer["outcome"] == "duplicate":
+        return MessageResult(message=message, duplicate=True, conversation=conversation)
+    # Committed already unless the caller holds a transaction: the events go after commit.
+    events.message_created_on_commit(
+        workspace_id=workspace_id,
+        conversation_id=conversation.pk,
+        payload=selectors.message_payload(
+            message, visitor=Visitor(pk=visitor_id, name=answer["visitor_name"] or "")
+        ),
+        private=False,
+        prev_public_seq=answer["prev_public_seq"],
+    )
+    hooks.message_created(
+        hooks.MessageCreated(
+            workspace_id=workspace_id,
+            conversation_id=conversation.pk,
+            message_id=message.pk,
+            seq=message.seq,
+            sender=Sender.VISITOR,
+            is_private=False,
+        )
+    )
+    if answer["reopened"]:
+        events.status_changed_on_commit(
+            workspace_id=workspace_id,
+            conversation_id=conversation.pk,
+            status=ConversationStatus.OPEN,
+        )
+    return MessageResult(message=message, duplicate=False, conversation=conversation)
 
 
 def _conversation_start(visitor_id: int | None) -> tuple[Conversation, Visitor, bool]:

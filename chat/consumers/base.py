@@ -67,12 +67,16 @@ def _plain_call(func: Callable[..., T], args: Any, kwargs: Any) -> T:
 
 
 def _scoped_call(
-    workspace_id: int, func: Callable[..., T], args: Any, kwargs: Any
+    workspace_id: int | None, func: Callable[..., T], args: Any, kwargs: Any
 ) -> tuple[T, events.Outbox]:
     close_old_connections()
     try:
-        with events.collect() as outbox, workspace_scope(workspace_id):
-            result = func(*args, **kwargs)
+        with events.collect() as outbox:
+            if workspace_id is None:
+                result = func(*args, **kwargs)
+            else:
+                with workspace_scope(workspace_id):
+                    result = func(*args, **kwargs)
         return result, outbox
     finally:
         close_old_connections()
@@ -169,6 +173,15 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         committed."""
         call = sync_to_async(_scoped_call, thread_sensitive=False, executor=_executor())
         result, outbox = await call(self.workspace_id, func, args, kwargs)
+        await events.flush(outbox)
+        return result
+
+    async def unscoped(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Like ``in_scope`` for a ``func`` that binds the workspace itself (its scope, or a
+        statement that sets it, as chat_visitor_message() does): no transaction is opened
+        around it, so a one-statement write is one round trip."""
+        call = sync_to_async(_scoped_call, thread_sensitive=False, executor=_executor())
+        result, outbox = await call(None, func, args, kwargs)
         await events.flush(outbox)
         return result
 

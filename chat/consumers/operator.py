@@ -211,6 +211,16 @@ class OperatorConsumer(ChatConsumer):
         if event.get("conversation_id") in self.subscriptions and isinstance(frame, dict):
             await self.send_json({**frame, "conversation_id": event["conversation_id"]})
 
+    async def chat_layer_recovered(self, event: dict[str, Any]) -> None:
+        """The channel layer lost events while it was down (chat/layer.py): re-read what every
+        open conversation may have missed."""
+        for conversation_id, gate in list(self.subscriptions.items()):
+            try:
+                state = await self.in_scope(_subscribe, conversation_id, gate.delivered)
+            except NotFound:  # deleted meanwhile
+                continue
+            await self._send_messages(gate.fill(state["messages"]))
+
     async def chat_inbox(self, event: dict[str, Any]) -> None:
         """List rows changed (events.inbox_event): the same rows for every operator, each with
         this operator's unread count."""

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from tenants.models import Brand, Workspace
+from tenants.scope import workspace_scope
 from tenants.selectors import NotFound, brand_for_widget_key
 
 from .. import events, ratelimit, selectors, services, tokens
@@ -54,13 +55,25 @@ def _replay(visitor_id: int, conversation_id: int, after_seq: int) -> dict[str, 
     }
 
 
+def _current_conversation_id(visitor_id: int) -> int | None:
+    conversation = selectors.conversation_for_visitor(selectors.access_visitor(visitor_id))
+    return conversation.pk if conversation is not None else None
+
+
 def _send(workspace_id: int, visitor_id: int, client_id: str, body: str) -> dict[str, Any]:
+    """Runs with no scope bound (ChatConsumer.unscoped): the common case is one statement that
+    binds the workspace itself; a first message takes the full path in the workspace scope."""
     verdict = ratelimit.visitor_send_allowed(workspace_id=workspace_id, visitor_id=visitor_id)
     if not verdict.allowed:
         return {"rate_limited": verdict.retry_after}
-    result = services.message_create_from_visitor(
-        visitor_id=visitor_id, client_id=client_id, body=body
+    result = services.message_create_from_visitor_fast(
+        workspace_id=workspace_id, visitor_id=visitor_id, client_id=client_id, body=body
     )
+    if result is None:
+        with workspace_scope(workspace_id):
+            result = services.message_create_from_visitor(
+                visitor_id=visitor_id, client_id=client_id, body=body
+            )
     return {
         "seq": result.message.seq,
         "duplicate": result.duplicate,
@@ -194,7 +207,7 @@ class VisitorConsumer(ChatConsumer):
         assert self.visitor_id is not None
         client_id = services.clean_client_id(content.get("client_id"))
         body = services.clean_body(content.get("body"))
-        result = await self.in_scope(_send, self.workspace_id, self.visitor_id, client_id, body)
+        result = await self.unscoped(_send, self.workspace_id, self.visitor_id, client_id, body)
         if "rate_limited" in result:
             await self.send_error(
                 "rate_limited",
@@ -262,6 +275,26 @@ class VisitorConsumer(ChatConsumer):
             _replay, self.visitor_id, self.conversation_id, self.gate.delivered
         )
         await self._deliver(replay["messages"])
+
+    async def chat_layer_recovered(self, event: dict[str, Any]) -> None:
+        """The channel layer lost events while it was down (chat/layer.py): re-read."""
+        if self.visitor_id is None:
+            return
+        if self.conversation_id is None:
+            conversation_id = await self.in_scope(_current_conversation_id, self.visitor_id)
+            if conversation_id is not None:
+                _conversation, messages = await self._join_conversation(conversation_id)
+                await self._deliver(messages)
+            return
+        assert self.gate is not None
+        replay = await self.in_scope(
+            _replay, self.visitor_id, self.conversation_id, self.gate.delivered
+        )
+        await self._deliver(replay["messages"])
+        brief = replay["conversation"]
+        await self.send_json(
+            {"type": "status", "conversation_id": brief["id"], "status": brief["status"]}
+        )
 
     async def chat_conversation_started(self, event: dict[str, Any]) -> None:
         if self.conversation_id is None:

@@ -96,18 +96,20 @@ def redis_settings(redis_url: str) -> dict[str, object]:
     return {
         "CHANNEL_LAYERS": {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                # channels-redis over pub/sub with a recovery signal: see chat/layer.py.
+                "BACKEND": "chat.layer.PubSubChannelLayer",
                 "CONFIG": {
-                    # redis-py 8 defaults socket_timeout to 5 s while channels-redis blocks 5 s in
-                    # BZPOPMIN: without a larger timeout idle websockets die with 1011.
+                    # redis-py 8 defaults socket_timeout to 5 s; keep the subscriber's reads
+                    # (and a core layer's 5 s BZPOPMIN, if one is configured) clear of it.
                     "hosts": [
                         {
                             "address": redis_location(redis_url, REDIS_DB_CHANNELS),
                             "socket_timeout": 15,
                         }
                     ],
-                    "capacity": 1500,
-                    "expiry": 30,
+                    # Pub/sub channels are server-wide (not per logical db): the prefix keeps
+                    # SupportDesk's apart from anything else on the same Redis.
+                    "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "supportdesk"),
                 },
             }
         },

@@ -238,3 +238,30 @@ async def test_inbox_batcher_sends_the_first_change_at_once_then_one_batch(
         ("w7.inbox", [2, 3]),
     ]
     assert not batcher.running and not batcher.pending
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_after_the_layer_recovers_sockets_read_what_was_published_into_the_void(
+    alpha: Tenant,
+) -> None:
+    session = await async_open_session(alpha.brand)
+    conversation = (await async_visitor_says(session, "Hello", "c-1")).conversation
+    visitor, _ = await connected_visitor(alpha.brand.widget_key, session.token, last_seq=1)
+    ops = await _subscribed_operator(alpha, conversation.pk, last_seq=1)
+
+    def reply_while_redis_is_down() -> None:
+        with events.collect():  # committed; its events never reach anyone
+            operator_says(conversation, alpha.operator.user, "sent during the outage")
+
+    await sync_to_async(reply_while_redis_is_down)()
+    assert await ops.receive_nothing(timeout=0.2)
+
+    get_channel_layer()._get_layer().announce_recovery()  # what a reconnect triggers
+
+    assert await _message_frames(ops, 1) == [(2, "sent during the outage")]
+    assert await _message_frames(visitor, 1) == [(2, "sent during the outage")]
+    status = await next_of(visitor, "status")
+    assert (status["conversation_id"], status["status"]) == (conversation.pk, "open")
+    await ops.disconnect()
+    await visitor.disconnect()

@@ -9,6 +9,7 @@ from chat import services, tokens
 from chat.models import Conversation, HandledBy, Message
 from tenants.errors import ServiceError, WorkspaceUnavailable
 from tenants.scope import workspace_scope
+from tenants.selectors import NotFound
 from tests.tenants.api_helpers import Tenant
 
 from .helpers import message_count, open_session, operator_says, set_status, visitor_says
@@ -176,3 +177,49 @@ def test_concurrent_senders_get_distinct_gapless_seqs(alpha: Tenant) -> None:
         conversation.refresh_from_db()
     assert seqs == list(range(1, 18))
     assert conversation.last_seq == 17
+
+
+def test_one_statement_path_stores_what_the_full_path_stores(alpha: Tenant) -> None:
+    """Every visitor message after the first goes through chat_visitor_message() (migration
+    0004): the stored rows must be what message_create would have written."""
+    session = open_session(alpha.brand, name="Jane")
+    first = visitor_says(session, "Hi", "c1")  # starts the conversation: the full path
+    operator_says(first.conversation, alpha.operator.user, "note", is_private=True)
+    with workspace_scope(alpha.workspace.pk):
+        second = services.message_create_from_visitor(
+            visitor_id=session.visitor.pk, client_id="c2", body="Still there?"
+        )
+        again = services.message_create_from_visitor(
+            visitor_id=session.visitor.pk, client_id="c2", body="Still there?"
+        )
+        stored = Message.objects.get(pk=second.message.pk)
+        conversation = Conversation.objects.get(pk=first.conversation.pk)
+    assert (second.duplicate, again.duplicate) == (False, True)
+    assert again.message.pk == second.message.pk and again.message.seq == 3
+    assert (stored.seq, stored.sender, stored.is_private, stored.client_id, stored.body) == (
+        3,
+        "visitor",
+        False,
+        "c2",
+        "Still there?",
+    )
+    assert stored.sender_user_id is None and stored.ai_metadata is None
+    assert stored.created_at == second.message.created_at
+    assert (conversation.last_seq, conversation.last_public_seq) == (3, 3)
+    assert conversation.last_message_at == stored.created_at
+    assert message_count() == 3
+
+
+def test_one_statement_path_refuses_suspended_and_foreign_visitors(
+    alpha: Tenant, beta: Tenant
+) -> None:
+    session = open_session(alpha.brand)
+    visitor_says(session, "Hi", "c1")
+    with workspace_scope(beta.workspace.pk), pytest.raises(NotFound):
+        services.message_create_from_visitor(visitor_id=session.visitor.pk, client_id="x", body="y")
+    set_status(alpha.workspace, "suspended")
+    with workspace_scope(alpha.workspace.pk), pytest.raises(WorkspaceUnavailable):
+        services.message_create_from_visitor(
+            visitor_id=session.visitor.pk, client_id="c2", body="z"
+        )
+    assert message_count() == 1

@@ -1,0 +1,95 @@
+"""The channel layer: channels-redis over Redis pub/sub, plus a "recovered" signal.
+
+Why pub/sub rather than ``channels_redis.core``: the core layer receives for a whole process one
+message at a time with four Redis round trips each (EVAL clean-up, BZPOPMIN, ZADD backup, ZPOPMIN),
+so under load a Daphne process fell behind and the per-channel capacity started dropping events
+(bench/chat_delivery.py, docs/benchmarks.md: at 100 msg/s the core layer delivered 160 of 1,501
+messages live, pub/sub all of them). Pub/sub pushes every event to the subscribed process in one
+hop and has no capacity to overflow.
+
+What pub/sub does not do is keep an event published while Redis is unreachable. Nothing depends
+on that: every message is in PostgreSQL before it is broadcast. When a process's subscriber
+connection comes back after a failure, every consumer of that process receives a
+``chat.layer_recovered`` event and re-reads from the database what it may have missed
+(``consumers/base.py``). Consumers that miss a single event in the middle of a stream notice
+the gap from ``prev_seq`` on the next message anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from channels_redis.pubsub import (
+    RedisPubSubChannelLayer,
+    RedisPubSubLoopLayer,
+    RedisSingleShardConnection,
+    _wrap_close,
+)
+from redis.asyncio.client import PubSub
+
+logger = logging.getLogger(__name__)
+
+RECOVERED_EVENT = {"type": "chat.layer_recovered"}
+
+
+class _RecoveringPubSub(PubSub):  # type: ignore[misc]
+    """redis-py re-subscribes on every (re)connect in ``on_connect``; after the first one, a
+    reconnect means events may have been published while we were away."""
+
+    shard: _Shard | None = None
+    connected_before = False
+
+    async def on_connect(self, connection: Any) -> None:
+        await super().on_connect(connection)
+        if self.connected_before and self.shard is not None:
+            logger.warning("channel layer subscriber reconnected: consumers re-read")
+            self.shard.announce_recovery()
+        self.connected_before = True
+
+
+class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
+    """A shard whose subscriber connection announces its reconnections."""
+
+    def _ensure_redis(self) -> None:
+        if self._redis is not None:
+            return
+        super()._ensure_redis()
+        redis: Any = self._redis
+        pubsub = _RecoveringPubSub(
+            redis.connection_pool, event_dispatcher=getattr(redis, "_event_dispatcher", None)
+        )
+        pubsub.shard = self
+        self._pubsub = pubsub
+
+    def announce_recovery(self) -> None:
+        loop_layer = self.channel_layer
+        data = loop_layer.channel_layer.serialize(RECOVERED_EVENT)
+        for queue in list(loop_layer.channels.values()):
+            queue.put_nowait(data)
+
+
+class _LoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shards: list[Any] = getattr(self, "_shards")  # noqa: B009 (untyped base class)
+        self._shards: list[Any] = [_Shard(shard.host, self) for shard in shards]
+
+    def announce_recovery(self) -> None:
+        """Tell every consumer of this event loop to re-read (also used by tests)."""
+        if self._shards:
+            self._shards[0].announce_recovery()
+
+
+class PubSubChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]
+    """``channels_redis.pubsub.RedisPubSubChannelLayer`` with the recovery signal."""
+
+    def _get_layer(self) -> _LoopLayer:
+        loop = asyncio.get_running_loop()
+        layer = self._layers.get(loop)
+        if layer is None:
+            layer = _LoopLayer(*self._args, **self._kwargs, channel_layer=self)
+            self._layers[loop] = layer
+            _wrap_close(self, loop)
+        return layer  # type: ignore[no-any-return]
