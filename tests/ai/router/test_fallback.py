@@ -55,9 +55,9 @@ def test_falls_back_to_the_next_endpoint(pair, alpha: Tenant, fault: Fault, outc
     assert len(first.requests) == 1, "the router does not retry the same endpoint"
     assert len(second.requests) == 1
     if outcome == "timeout":
-        assert 0.45 < result.fallback_chain[0].latency_ms / 1000 < 1.2
+        assert 0.45 < result.fallback_chain[0].latency_ms / 1000 < 3.0
     else:
-        assert elapsed < 1.0
+        assert elapsed < 3.0  # no timeout waited, no backoff (and one request: no retry)
     with workspace_scope(alpha.workspace.pk):
         outcomes = list(AILedgerEntry.objects.order_by("id").values_list("endpoint", "outcome"))
     assert outcomes == [("platform:first", outcome), ("platform:second", "ok")]
@@ -145,10 +145,10 @@ def test_the_request_budget_cuts_the_chain(settings, fake: FakeProvider, fake2, 
         endpoint("never", fake2.openai_url, region="eu"),
     ]
     settings.AI_REQUEST_BUDGET_SECONDS = 0.5
-    fake.push(Fault.slow_first_byte(2))
+    fake.push(Fault.slow_first_byte(6))
     started = time.perf_counter()
     result = run(request_for(alpha.workspace.pk))
-    assert time.perf_counter() - started < 1.5
+    assert time.perf_counter() - started < 4  # not the endpoint's own 5 s timeout
     assert [(a.endpoint, a.outcome) for a in result.fallback_chain] == [
         ("platform:slow", "timeout"),
         ("platform:never", "budget"),
