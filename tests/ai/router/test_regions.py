@@ -100,3 +100,22 @@ def test_a_platform_key_with_a_trailing_newline_is_used_trimmed(
     settings.AI_ENDPOINTS = [endpoint("p", fake.openai_url, key_env="FILE_MOUNTED_KEY")]
     assert run(request_for(alpha.workspace.pk)).key_source == "platform"
     assert fake.last.headers["authorization"] == "Bearer sk-from-a-file"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"name": "x", "kind": "openai"},
+        {"name": "x", "kind": "gemini", "region": "uk", "model": "m"},
+        {"name": "x", "kind": "openai", "region": "mars", "model": "m"},
+        {"name": "x", "kind": "anthropic", "region": "uk", "model": "m", "api": "responses"},
+    ],
+)
+def test_a_malformed_ai_endpoints_setting_fails_the_system_check(settings, bad) -> None:
+    from tenants.ai_checks import ai_endpoints_are_valid
+
+    settings.AI_ENDPOINTS = [bad]
+    errors = ai_endpoints_are_valid()
+    assert [e.id for e in errors] == ["tenants.E101"]
+    settings.AI_ENDPOINTS = [endpoint("ok", "https://api.example.com/v1")]
+    assert ai_endpoints_are_valid() == []
