@@ -108,15 +108,32 @@ def _append(active: set[_State], chars: list[str] | None) -> set[_State]:
 WORDS = re.compile(r"[^\W\d_]+")
 
 
+# One entry each: the engine runs every recognizer on the same string, one after the other, and
+# three of them lower-case it and list its words.
+_last_lowered: tuple[str, str] = ("", "")
+_last_words: tuple[str, list[tuple[str, int]]] = ("", [])
+
+
+def words(lowered: str) -> list[tuple[str, int]]:
+    """The words of ``lowered`` (runs of letters) with their offsets, in text order."""
+    global _last_words
+    last_text, last_words = _last_words
+    if last_text is lowered:
+        return last_words
+    found = [(word.group(), word.start()) for word in WORDS.finditer(lowered)]
+    _last_words = (lowered, found)
+    return found
+
+
 def word_starts(
     lowered: str, patterns: dict[str, tuple[re.Pattern[str], ...]]
 ) -> list[re.Match[str]]:
     """Every match of ``patterns`` (keyed by first word, see ``first_words``) that starts
     where a word of ``lowered`` starts, in text order."""
     found: list[re.Match[str]] = []
-    for word in WORDS.finditer(lowered):
-        for pattern in patterns.get(word.group(), ()):
-            if match := pattern.match(lowered, word.start()):
+    for word, start in words(lowered):
+        for pattern in patterns.get(word, ()):
+            if match := pattern.match(lowered, start):
                 found.append(match)
     return found
 
@@ -132,8 +149,14 @@ def by_first_word(*patterns: re.Pattern[str]) -> dict[str, tuple[re.Pattern[str]
 
 def lower_keeping_offsets(text: str) -> str:
     """``text`` lower-cased, each character in its place (a few letters, such as "İ", grow
-    when lower-cased: those stay as they are)."""
+    when lower-cased: those stay as they are). The same object for the same ``text`` object
+    twice in a row, so ``words`` of it is listed once."""
+    global _last_lowered
+    last_text, last_lowered = _last_lowered
+    if last_text is text:
+        return last_lowered
     lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+    if len(lowered) != len(text):
+        lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+    _last_lowered = (text, lowered)
+    return lowered

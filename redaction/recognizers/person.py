@@ -26,7 +26,8 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.lexicon.brands import PAYMENT_WORDS, PERSON_LIKE_SINGLE_WORDS, overlaps_brand
-from redaction.lexicon.heads import WORDS, lower_keeping_offsets
+from redaction.lexicon.heads import lower_keeping_offsets
+from redaction.lexicon.heads import words as words_of
 from redaction.lexicon.name_contexts import (
     CONTEXTS_BY_FIRST_WORD,
     SCANNING_CONTEXTS,
@@ -168,9 +169,9 @@ class PersonRecognizer(EntityRecognizer):
             return []
         found: list[_Name] = []
         lowered = lower_keeping_offsets(text)
-        for word in WORDS.finditer(lowered):
-            for entry in CONTEXTS_BY_FIRST_WORD.get(word.group(), ()):
-                match = entry.pattern.match(lowered, word.start())
+        for word, word_start in words_of(lowered):
+            for entry in CONTEXTS_BY_FIRST_WORD.get(word, ()):
+                match = entry.pattern.match(lowered, word_start)
                 if not match:
                     continue
                 if isinstance(entry, LabelAfter):

@@ -191,3 +191,15 @@ def test_remembered_stop_word_and_punctuation_answers(nlp: BlankSpacyNlpEngine, 
     for _ in range(2):  # asked, then remembered
         assert nlp.is_stopword(word, "en") == vocab[word].is_stop
         assert nlp.is_punct(word, "en") == vocab[word].is_punct
+
+
+def test_lowered_text_and_its_words_are_listed_once_per_text() -> None:
+    from redaction.lexicon.heads import lower_keeping_offsets, words
+
+    text = "Hi İsmail, my NAME is Jane"
+    lowered = lower_keeping_offsets(text)
+    assert len(lowered) == len(text) and lowered is lower_keeping_offsets(text)
+    assert [w for w, _ in words(lowered)][-4:] == ["my", "name", "is", "jane"]
+    other = "my name is Jane"
+    assert lower_keeping_offsets(other) == "my name is jane"
+    assert words(lower_keeping_offsets(other)) == [("my", 0), ("name", 3), ("is", 8), ("jane", 11)]
