@@ -5,5 +5,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("w/<slug:workspace_slug>/ai/", views.ai_settings, name="ai-settings"),
+    path("w/<slug:workspace_slug>/ai/", views.ai_settings, name="ai-features"),
 ]

@@ -75,7 +75,7 @@ def ai_settings(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             error = exc.message
         else:
-            return HttpResponseRedirect(reverse("ai-settings", args=[workspace.slug]))
+            return HttpResponseRedirect(reverse("ai-features", args=[workspace.slug]))
     settings = selectors.feature_settings()
     profiles = {p.brand_id: p for p in selectors.agent_profiles()}
     return render(
