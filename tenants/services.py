@@ -13,6 +13,7 @@ from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from . import events
 from .errors import Conflict, Forbidden, ServiceError, WorkspaceUnavailable
 from .models import (
     Brand,
@@ -109,6 +110,7 @@ def workspace_set_status(
         )
         locked.status = status
         locked.save(update_fields=["status"])
+        events.workspace_status_changed_on_commit(workspace_id=locked.pk, status=status)
     workspace.status = status
     logger.info("workspace %s status %s -> %s", workspace.pk, event.from_status, status)
     return event
@@ -340,3 +342,4 @@ def membership_remove(*, actor: Membership, membership: Membership) -> None:
         if locked.role == Role.OWNER and owners <= 1:
             raise Conflict("A workspace keeps at least one owner.", code="last_owner")
         locked.delete()
+        events.member_removed_on_commit(workspace_id=locked.workspace_id, user_id=locked.user_id)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -162,6 +164,14 @@ def id_field(content: dict[str, Any], name: str) -> int:
     return value
 
 
+#: Typing notices: the same state is forwarded at most once per this many seconds, and at most
+#: TYPING_BURST notices per TYPING_WINDOW seconds per socket; extra ones are dropped silently
+#: (typing is ephemeral, nothing is stored, so nothing is lost).
+TYPING_REPEAT_SECONDS = 2.0
+TYPING_BURST = 10
+TYPING_WINDOW = 10.0
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     """Subclasses map frame types to handler names in ``frames`` and set ``workspace_id``."""
 
@@ -243,6 +253,22 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def workspace_unavailable(self, exc: WorkspaceUnavailable) -> None:
         await self.send_error("workspace_suspended", exc.message)
         await self.close(code=4403)
+
+    def typing_allowed(self, conversation_id: int, active: bool) -> bool:
+        now = time.monotonic()
+        last: dict[int, tuple[bool, float]] = self.__dict__.setdefault("_typing_last", {})
+        recent: deque[float] = self.__dict__.setdefault("_typing_recent", deque())
+        previous = last.get(conversation_id)
+        repeat = previous is not None and previous[0] == active
+        if repeat and now - previous[1] < TYPING_REPEAT_SECONDS:  # type: ignore[index]
+            return False
+        while recent and now - recent[0] > TYPING_WINDOW:
+            recent.popleft()
+        if len(recent) >= TYPING_BURST:
+            return False
+        recent.append(now)
+        last[conversation_id] = (active, now)
+        return True
 
     async def on_ping(self, content: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from tenants import events as tenant_events
 from tenants.scope import user_scope
 from tenants.selectors import NotFound, access_workspace
 
@@ -96,6 +97,8 @@ class OperatorConsumer(ChatConsumer):
         #: conversation id -> its delivery state on this socket (see SeqGate)
         self.subscriptions: dict[int, SeqGate] = {}
         await self.channel_layer.group_add(events.inbox_group(workspace_id), self.channel_name)
+        for group in self._access_groups():
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def on_subscribe(self, content: dict[str, Any]) -> None:
@@ -177,6 +180,8 @@ class OperatorConsumer(ChatConsumer):
         active = bool_field(content, "active")
         if conversation_id not in self.subscriptions:
             await self.in_scope(_access, conversation_id)
+        if not self.typing_allowed(conversation_id, active):
+            return
         await events.typing_send(
             workspace_id=self.workspace_id,
             conversation_id=conversation_id,
@@ -221,6 +226,19 @@ class OperatorConsumer(ChatConsumer):
                 continue
             await self._send_messages(gate.fill(state["messages"]))
 
+    def _access_groups(self) -> list[str]:
+        return [
+            tenant_events.workspace_group(self.workspace_id),
+            tenant_events.member_group(self.workspace_id, self.user_id),
+        ]
+
+    async def tenant_access_changed(self, event: dict[str, Any]) -> None:
+        """tenants/events.py: a removed member's or a terminated workspace's inbox closes at
+        once (a suspended workspace stays readable for its operators)."""
+        if event.get("member_removed") or event.get("workspace_status") == "terminated":
+            await self.send_error("forbidden", "You no longer have access to this workspace.")
+            await self.close(code=4403)
+
     async def chat_inbox(self, event: dict[str, Any]) -> None:
         """List rows changed (events.inbox_event): the same rows for every operator, each with
         this operator's unread count."""
@@ -236,6 +254,8 @@ class OperatorConsumer(ChatConsumer):
         await self.channel_layer.group_discard(
             events.inbox_group(self.workspace_id), self.channel_name
         )
+        for group in self._access_groups():
+            await self.channel_layer.group_discard(group, self.channel_name)
         for conversation_id in list(getattr(self, "subscriptions", {})):
             await self.channel_layer.group_discard(
                 events.ops_group(self.workspace_id, conversation_id), self.channel_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from tenants import events as tenant_events
 from tenants.models import Brand, Workspace
 from tenants.scope import workspace_scope
 from tenants.selectors import NotFound, brand_for_widget_key
@@ -116,6 +117,9 @@ class VisitorConsumer(ChatConsumer):
             return
         self.brand, self.workspace_id = brand, brand.workspace_id
         await self.accept()
+        await self.channel_layer.group_add(
+            tenant_events.workspace_group(self.workspace_id), self.channel_name
+        )
         if brand.workspace.is_suspended:
             await self.send_error(
                 "workspace_suspended", "This chat is paused: the workspace is suspended."
@@ -230,7 +234,7 @@ class VisitorConsumer(ChatConsumer):
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         active = bool_field(content, "active")
-        if self.conversation_id is not None:
+        if self.conversation_id is not None and self.typing_allowed(self.conversation_id, active):
             await events.typing_send(
                 workspace_id=self.workspace_id,
                 conversation_id=self.conversation_id,
@@ -296,6 +300,14 @@ class VisitorConsumer(ChatConsumer):
             {"type": "status", "conversation_id": brief["id"], "status": brief["status"]}
         )
 
+    async def tenant_access_changed(self, event: dict[str, Any]) -> None:
+        """tenants/events.py: a suspended or terminated workspace's chat closes at once."""
+        if event.get("workspace_status") in ("suspended", "terminated"):
+            await self.send_error(
+                "workspace_suspended", "This chat is paused: the workspace is suspended."
+            )
+            await self.close(code=4403)
+
     async def chat_conversation_started(self, event: dict[str, Any]) -> None:
         if self.conversation_id is None:
             _conversation, messages = await self._join_conversation(event["conversation_id"])
@@ -312,7 +324,12 @@ class VisitorConsumer(ChatConsumer):
             )
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "workspace_id", None) is None or self.visitor_id is None:
+        if getattr(self, "workspace_id", None) is None:
+            return
+        await self.channel_layer.group_discard(
+            tenant_events.workspace_group(self.workspace_id), self.channel_name
+        )
+        if self.visitor_id is None:
             return
         await self.channel_layer.group_discard(
             events.visitor_tabs_group(self.workspace_id, self.visitor_id), self.channel_name
