@@ -133,6 +133,9 @@ RATELIMIT_STORAGE_URL = ""
 if REDIS_URL:
     globals().update(redis_settings(REDIS_URL))
 
+# --- Chat: threads per Daphne process for the sockets' DB calls (chat/consumers/base.py).
+CHAT_DB_THREADS = env_int("CHAT_DB_THREADS", 4)
+
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
