@@ -51,7 +51,12 @@ def make_client(
 def call(
     endpoint: Endpoint, key: str, request: CompletionRequest, on_delta: DeltaCallback | None
 ) -> ProviderResult:
-    client = make_client(endpoint, key)
+    try:
+        client = make_client(endpoint, key)
+    except Exception as exc:  # nothing was sent: a configuration problem, not an outage
+        raise ProviderError(
+            "config", f"The endpoint is misconfigured ({type(exc).__name__})."
+        ) from None
     system = "\n\n".join(m.content for m in request.messages if m.role == "system")
     params: dict[str, Any] = {
         "model": endpoint.model,

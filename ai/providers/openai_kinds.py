@@ -60,7 +60,12 @@ def _split(request: CompletionRequest) -> tuple[str, list[dict[str, str]]]:
 def call(
     endpoint: Endpoint, key: str, request: CompletionRequest, on_delta: DeltaCallback | None
 ) -> ProviderResult:
-    client = make_client(endpoint, key)
+    try:
+        client = make_client(endpoint, key)
+    except Exception as exc:  # nothing was sent: a configuration problem, not an outage
+        raise ProviderError(
+            "config", f"The endpoint is misconfigured ({type(exc).__name__})."
+        ) from None
     try:
         if endpoint.api == "responses":
             return _responses(client, endpoint, request, on_delta)

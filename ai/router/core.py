@@ -95,11 +95,15 @@ def _attempt(
 
     result: ProviderResult | None = None
     error: ProviderError | None = None
+    try:
+        key = candidate.load_key()
+    except Exception as exc:  # e.g. a retired FIELD_ENCRYPTION_KEYS key; the message is safe
+        logger.error("AI endpoint key unavailable: endpoint=%s (%s)", endpoint.ref, exc)
+        key, error = "", ProviderError("config", "The key for this endpoint cannot be read.")
     with capture_payload() as sent:
         try:
-            result = providers.call(
-                endpoint, candidate.load_key(), request, forward if on_delta else None
-            )
+            if error is None:
+                result = providers.call(endpoint, key, request, forward if on_delta else None)
         except ProviderError as exc:
             error = exc
         except Exception:  # a bug in our own code path: classified, logged without arguments
@@ -107,7 +111,8 @@ def _attempt(
             error = ProviderError("connection", "The provider call failed unexpectedly.")
     latency = _ms(started)
     outcome = "ok" if error is None else error.outcome
-    _ledger(request, candidate, sent, outcome, latency, result, streamed=on_delta is not None)
+    if outcome != "config":  # "config": nothing left the building, so no ledger row
+        _ledger(request, candidate, sent, outcome, latency, result, streamed=on_delta is not None)
     attempts.append(Attempt(endpoint.ref, endpoint.region, outcome, latency))
     if error is None and result is not None:
         breaker.record_success()
@@ -275,7 +280,8 @@ def validate_key(*, provider: str, key: str) -> str:
         except ProviderError as exc:
             result, error = None, exc
     outcome = "ok" if error is None else error.outcome
-    _ledger(request, candidate, sent, outcome, _ms(started), result, streamed=False)
+    if outcome != "config":
+        _ledger(request, candidate, sent, outcome, _ms(started), result, streamed=False)
     if error is None:
         return ""
     if error.outcome == "auth":

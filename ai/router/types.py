@@ -73,7 +73,8 @@ class Attempt:
     region: str
     #: "ok" | "timeout" | "connection" | "http_429" | "http_5xx" | "http_4xx" | "auth" | "quota"
     #: | "stream_broken" | "malformed" | "breaker_open" (skipped, nothing sent) | "budget"
-    #: (the request's time budget ran out before this endpoint, nothing sent)
+    #: (the request's time budget ran out before this endpoint, nothing sent) | "config" (the
+    #: endpoint or its key is misconfigured, nothing sent)
     outcome: str
     latency_ms: float
 

@@ -203,3 +203,25 @@ def test_a_key_refused_on_one_endpoint_is_not_sent_to_the_next(
     assert result.offline is True
     assert [a.outcome for a in result.fallback_chain] == ["auth", "ok"]
     assert fake2.requests == []
+
+
+def test_a_key_that_cannot_be_decrypted_is_a_config_problem_not_an_outage(
+    platform, alpha: Tenant
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from ai.router.breaker import Breaker
+
+    openai_fake, _ = platform
+    row = store_key(alpha.workspace, "openai")
+    with workspace_scope(alpha.workspace.pk):
+        ProviderKey.objects.filter(pk=row.pk).update(
+            encrypted_key=Fernet(Fernet.generate_key()).encrypt(b"sk-other").decode()
+        )
+    result = run(request_for(alpha.workspace.pk))
+    assert [a.outcome for a in result.fallback_chain] == ["config", "ok"]
+    assert result.offline is True
+    assert openai_fake.requests == []
+    assert Breaker("platform:openai-uk").state() == "closed"
+    with workspace_scope(alpha.workspace.pk):
+        assert list(AILedgerEntry.objects.values_list("endpoint", flat=True)) == ["offline"]
