@@ -90,7 +90,10 @@ class PhoneRecognizer(SupportDeskPatternRecognizer):
     )
     _CONTEXT_AFTER_RE = re.compile(
         rf"^{LABEL_AFTER}(?:{_PHONE_WORDS}|cell|tel|home|work)\b{NO_VALUE_OF_ITS_OWN}"
-        rf"|^[ \t]*,?[ \t]*(?:is|was)\s+my\s+(?:new\s+)?number\b{NO_VALUE_OF_ITS_OWN}",
+        # "... is my new number", "... is the best number to reach me on"
+        r"|^[ \t]*,?[ \t]*(?:is|was)\s+(?:my|the)\s+"
+        r"(?:(?:new|best|usual|main|right|correct|only|mobile|home|work|contact)\s+)?"
+        rf"(?:number|phone|mobile|phone\s+number|contact\s+number)\b{NO_VALUE_OF_ITS_OWN}",
         re.IGNORECASE,
     )
     # Shapes that are something else: dates, times, IPs and versions.

@@ -47,6 +47,13 @@ recognizer = RECOGNIZER()
         ("07700 900123 (mobile)", "07700 900123"),
         ("Phone number:\n020 7946 0958", "020 7946 0958"),
         ("call 555-0199", "555-0199"),  # a local number, kept because "call" says so
+        # the label after it, even after an account word ends the sentence before
+        (
+            "It's my Monzo account | +447746111042 is the best number to reach me on",
+            "+447746111042",
+        ),
+        ("my account.\n06.59958480 is the best number to reach me on", "06.59958480"),
+        ("02079460958 is my new number", "02079460958"),
     ],
 )
 def test_finds_numbers(text: str, value: str) -> None:
@@ -78,6 +85,8 @@ def test_finds_numbers(text: str, value: str) -> None:
         "order number 0123456789",
         "case 2125551234",
         "1234567890123",
+        "order 2125551234 is the order number",
+        "account 2125551234 is the account number",
     ],
 )
 def test_ignores_look_alikes(text: str) -> None:
