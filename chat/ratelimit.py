@@ -1,15 +1,20 @@
 """Rate limits for chat on Redis with the `limits` package (moving windows, shared by all
-processes), like tenants/throttle.py. Synchronous: consumers call it inside their DB thread."""
+processes), like tenants/throttle.py. The widget session check is synchronous (REST); the
+visitor send check is async, on the consumer's event loop (limits.aio with redis-py's asyncio
+client), so the DB threads never wait on Redis for it."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
 from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter as AsyncMovingWindowRateLimiter
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -42,12 +47,33 @@ def _check(limits: list[RateLimitItem], *identifiers: str) -> Verdict:
     return Verdict(True)
 
 
-def visitor_send_allowed(*, workspace_id: int, visitor_id: int) -> Verdict:
-    """Count one message of this visitor, unless a window is full."""
+#: One async limiter per event loop (redis-py's asyncio connections belong to their loop).
+_async_limiters: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, AsyncMovingWindowRateLimiter
+] = weakref.WeakKeyDictionary()
+
+
+def _async_limiter() -> AsyncMovingWindowRateLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _async_limiters.get(loop)
+    if limiter is None:
+        storage = storage_from_string(
+            "async+" + settings.RATELIMIT_STORAGE_URL, implementation="redispy", socket_timeout=2
+        )
+        limiter = _async_limiters[loop] = AsyncMovingWindowRateLimiter(storage)  # type: ignore[arg-type]
+    return limiter
+
+
+async def visitor_send_allowed(*, workspace_id: int, visitor_id: int) -> Verdict:
+    """Count one message of this visitor, unless a window is full (as ``_check``)."""
     rules = getattr(settings, "CHAT_VISITOR_SEND_LIMITS", DEFAULT_VISITOR_SEND_LIMITS)
-    return _check(
-        [parse(r) for r in rules], "chat-visitor-send", str(workspace_id), str(visitor_id)
-    )
+    identifiers = ("chat-visitor-send", str(workspace_id), str(visitor_id))
+    limiter = _async_limiter()
+    for item in [parse(r) for r in rules]:
+        if not await limiter.hit(item, *identifiers):
+            reset_at, _remaining = await limiter.get_window_stats(item, *identifiers)
+            return Verdict(False, max(1, math.ceil(reset_at - time.time())))
+    return Verdict(True)
 
 
 def widget_session_allowed(*, ip: str) -> Verdict:

@@ -64,9 +64,6 @@ def _current_conversation_id(visitor_id: int) -> int | None:
 def _send(workspace_id: int, visitor_id: int, client_id: str, body: str) -> dict[str, Any]:
     """Runs with no scope bound (ChatConsumer.unscoped): the common case is one statement that
     binds the workspace itself; a first message takes the full path in the workspace scope."""
-    verdict = ratelimit.visitor_send_allowed(workspace_id=workspace_id, visitor_id=visitor_id)
-    if not verdict.allowed:
-        return {"rate_limited": verdict.retry_after}
     result = services.message_create_from_visitor_fast(
         workspace_id=workspace_id, visitor_id=visitor_id, client_id=client_id, body=body
     )
@@ -211,15 +208,18 @@ class VisitorConsumer(ChatConsumer):
         assert self.visitor_id is not None
         client_id = services.clean_client_id(content.get("client_id"))
         body = services.clean_body(content.get("body"))
-        result = await self.unscoped(_send, self.workspace_id, self.visitor_id, client_id, body)
-        if "rate_limited" in result:
+        verdict = await ratelimit.visitor_send_allowed(
+            workspace_id=self.workspace_id, visitor_id=self.visitor_id
+        )
+        if not verdict.allowed:
             await self.send_error(
                 "rate_limited",
                 "You are sending messages too quickly: wait a moment and try again.",
                 client_id,
-                retry_after=result["rate_limited"],
+                retry_after=verdict.retry_after,
             )
             return
+        result = await self.unscoped(_send, self.workspace_id, self.visitor_id, client_id, body)
         await self.send_json(
             {
                 "type": "sent",
