@@ -340,6 +340,16 @@ API_PATHS = [
     "/api/v1/w/{workspace_slug}/ai/endpoints/{endpoint_id}/",
     "/api/v1/w/{workspace_slug}/ai/ledger/",
     "/api/v1/w/{workspace_slug}/ai/ledger/export/",
+    "/api/v1/w/{workspace_slug}/ai/agents/",
+    "/api/v1/w/{workspace_slug}/ai/agents/{brand_id}/",
+    "/api/v1/w/{workspace_slug}/ai/artifacts/{artifact_id}/",
+    "/api/v1/w/{workspace_slug}/ai/conversations/{conversation_id}/",
+    "/api/v1/w/{workspace_slug}/ai/conversations/{conversation_id}/replies/",
+    "/api/v1/w/{workspace_slug}/ai/conversations/{conversation_id}/reply-translations/",
+    "/api/v1/w/{workspace_slug}/ai/conversations/{conversation_id}/summary/",
+    "/api/v1/w/{workspace_slug}/ai/features/",
+    "/api/v1/w/{workspace_slug}/ai/saved-replies/",
+    "/api/v1/w/{workspace_slug}/ai/saved-replies/{reply_id}/",
 ]
 
 
