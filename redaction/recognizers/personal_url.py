@@ -51,7 +51,8 @@ class PersonalUrlRecognizer(SupportDeskPatternRecognizer):
         Pattern(
             "profile URL",
             rf"(?<![\w@.-])(?:https?://)?(?:(?:www|m|mobile|[a-z]{{2}})\.)?(?:{_PROFILE_SITES})"
-            rf"[\w.%~+-]+{_URL_TAIL}",
+            # the handle, with an inner apostrophe ("x.com/SaumyaO'Loughlin"), then the rest
+            rf"[\w.%~+-]+(?:['\u2019][\w.%~+-]+)*{_URL_TAIL}",
             0.85,
         ),
         Pattern(

@@ -22,6 +22,8 @@ recognizer = RECOGNIZER()
         ("my fb is https://www.facebook.com/jane.doe.", "https://www.facebook.com/jane.doe"),
         ("facebook.com/profile.php?id=100012345678", "facebook.com/profile.php?id=100012345678"),
         ("x.com/janedoe", "x.com/janedoe"),
+        ("Profile: https://x.com/SaumyaO'Loughlin x", "https://x.com/SaumyaO'Loughlin"),
+        ("see 'x.com/janedoe' there", "x.com/janedoe"),
         ("(twitter.com/jane_doe)", "twitter.com/jane_doe"),
         ("https://github.com/janedoe", "https://github.com/janedoe"),
         ("instagram.com/jane.doe_/", "instagram.com/jane.doe_/"),
@@ -53,6 +55,8 @@ def test_finds_personal_urls(text: str, value: str) -> None:
         "dropbox.com/s/abc123/file.pdf",
         "jane@x.com",
         "https://shop.example.com/search?q=red+shoes&product_name=coat",
+        "x.com/settings' page",
+        "'facebook.com/help'",
     ],
 )
 def test_ignores_other_urls(text: str) -> None:
