@@ -5,6 +5,7 @@ writes live in tenants/keys.py). Everything here runs inside the workspace scope
 from __future__ import annotations
 
 import ipaddress
+import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -143,6 +144,22 @@ def _check_base_url(url: str) -> None:
 OPTION_NAMES = frozenset(
     {"timeout", "api_version", "deployment", "aws_region", "project_id", "gcp_region"}
 )
+
+
+def endpoint_address_allowed(url: str) -> bool:
+    """At call time, for a workspace's own endpoint: does its host resolve only to public
+    addresses? (A name saved as public may later resolve into our network.)"""
+    if settings.AI_WORKSPACE_ENDPOINTS_ALLOW_PRIVATE:
+        return True
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parsed.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return True  # unresolvable: the HTTP client fails with a connection error anyway
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_global for info in infos)
+
+
 ENDPOINT_FIELDS = ("kind", "region", "model", "base_url", "api", "options", "enabled")
 
 

@@ -15,6 +15,7 @@ from ai import providers
 from ai.ledger import ledger_record
 from ai.providers import offline
 from ai.providers.base import Endpoint, ProviderError, ProviderResult, capture_payload
+from tenants.ai_settings import endpoint_address_allowed
 from tenants.keys import provider_key_reject
 from tenants.models import Workspace
 from tenants.scope import current_workspace_id
@@ -100,6 +101,9 @@ def _attempt(
     except Exception as exc:  # e.g. a retired FIELD_ENCRYPTION_KEYS key; the message is safe
         logger.error("AI endpoint key unavailable: endpoint=%s (%s)", endpoint.ref, exc)
         key, error = "", ProviderError("config", "The key for this endpoint cannot be read.")
+    if endpoint.owner == "workspace" and not endpoint_address_allowed(endpoint.base_url):
+        logger.warning("AI endpoint refused: %s resolves to an internal address", endpoint.ref)
+        error = ProviderError("config", "The endpoint resolves to an internal address.")
     with capture_payload() as sent:
         try:
             if error is None:

@@ -225,3 +225,30 @@ def test_a_key_that_cannot_be_decrypted_is_a_config_problem_not_an_outage(
     assert Breaker("platform:openai-uk").state() == "closed"
     with workspace_scope(alpha.workspace.pk):
         assert list(AILedgerEntry.objects.values_list("endpoint", flat=True)) == ["offline"]
+
+
+def test_a_workspace_endpoint_resolving_into_our_network_is_not_called(
+    settings, fake: FakeProvider, alpha: Tenant
+) -> None:
+    from tenants.ai_models import WorkspaceEndpoint
+    from tests.ai.router.helpers import set_plan
+
+    set_plan(alpha.workspace, "enterprise")
+    with workspace_scope(alpha.workspace.pk):
+        WorkspaceEndpoint.objects.create(
+            workspace=alpha.workspace,
+            name="sneaky",
+            kind="openai_compatible",
+            region="uk",
+            model="m",
+            base_url=fake.openai_url.replace("127.0.0.1", "localhost"),
+        )
+    settings.AI_WORKSPACE_ENDPOINTS_ALLOW_PRIVATE = False
+    result = run(request_for(alpha.workspace.pk))
+    assert [(a.endpoint, a.outcome) for a in result.fallback_chain] == [
+        ("workspace:sneaky", "config"),
+        ("offline", "ok"),
+    ]
+    assert fake.requests == []
+    settings.AI_WORKSPACE_ENDPOINTS_ALLOW_PRIVATE = True
+    assert run(request_for(alpha.workspace.pk)).endpoint == "workspace:sneaky"
