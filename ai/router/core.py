@@ -87,12 +87,20 @@ def _attempt(
         attempts.append(Attempt(endpoint.ref, endpoint.region, "breaker_open", _ms(started)))
         return None
     emitted = False
+    listener_failed = False
 
     def forward(chunk: str) -> None:
-        nonlocal emitted
+        # The caller's callback failing is not the provider failing: it must not count against
+        # the endpoint's breaker. Stop forwarding; the whole text still comes back at the end.
+        nonlocal emitted, listener_failed
         emitted = True
-        assert on_delta is not None
-        on_delta(chunk)
+        if listener_failed or on_delta is None:
+            return
+        try:
+            on_delta(chunk)
+        except Exception:
+            listener_failed = True
+            logger.exception("on_delta raised; the rest of the stream is not forwarded")
 
     result: ProviderResult | None = None
     error: ProviderError | None = None

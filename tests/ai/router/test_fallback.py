@@ -155,3 +155,20 @@ def test_the_request_budget_cuts_the_chain(settings, fake: FakeProvider, fake2, 
         ("offline", "ok"),
     ]
     assert fake2.requests == []
+
+
+def test_a_failing_delta_listener_does_not_count_against_the_endpoint(
+    settings, fake: FakeProvider, alpha
+) -> None:
+    settings.AI_ENDPOINTS = [endpoint("only", fake.openai_url)]
+    fake.reply = "one two three"
+    seen: list[str] = []
+
+    def listener(chunk: str) -> None:
+        seen.append(chunk)
+        raise RuntimeError("the inbox push failed")
+
+    result = run(request_for(alpha.workspace.pk), on_delta=listener)
+    assert result.text == "one two three" and result.endpoint == "platform:only"
+    assert seen == ["one "]
+    assert [a.outcome for a in result.fallback_chain] == ["ok"]
