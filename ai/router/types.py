@@ -17,7 +17,9 @@ The ledger rows and a refused BYOK key's new state are written in the caller's t
 Streaming: with ``on_delta`` the router streams and calls ``on_delta(chunk)`` as tokens arrive.
 Before the first delta a failure falls back to the next endpoint as usual; once a delta was
 emitted there is no silent fallback (the operator already saw text): the call ends with
-``AIUnavailable(..., partial_output=True)`` and the caller discards what it showed.
+``AIUnavailable(..., partial_output=True)`` and the caller discards what it showed. If
+``on_delta`` raises, the router logs it and stops forwarding (the call still completes and the
+whole text is returned): a listener's failure never counts against a provider.
 
 The built-in offline provider (``Completion.offline=True``, endpoint "offline", region "local")
 answers only when the workspace allows it and ``request.allow_offline`` is true:
