@@ -106,10 +106,7 @@ def _send_now(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:  # the data is committed; clients catch up by replay on reconnect
-        logger.exception("broadcast to %s failed", group)
+    async_to_sync(_send_group)(layer, group, [event])
 
 
 def send_on_commit(group: str, event: dict[str, Any]) -> None:
@@ -121,12 +118,22 @@ def send_on_commit(group: str, event: dict[str, Any]) -> None:
         transaction.on_commit(lambda: _send_now(group, event))
 
 
+#: A failed broadcast is tried once more after this pause (a blip on one connection; a longer
+#: outage is covered by the subscribers' re-read when they reconnect, chat/layer.py).
+RETRY_PAUSE_SECONDS = 0.05
+
+
 async def _send_group(layer: Any, group: str, events: list[dict[str, Any]]) -> None:
     for event in events:  # one group's events keep their order
-        try:
-            await layer.group_send(group, event)
-        except Exception:  # committed: clients catch up by gap fill or replay on reconnect
-            logger.exception("broadcast to %s failed", group)
+        for attempt in (1, 2):
+            try:
+                await layer.group_send(group, event)
+                break
+            except Exception:  # committed: clients catch up by gap fill, re-read or replay
+                if attempt == 2:
+                    logger.exception("broadcast to %s failed", group)
+                else:
+                    await asyncio.sleep(RETRY_PAUSE_SECONDS)
 
 
 async def flush(box: Outbox) -> None:

@@ -265,3 +265,28 @@ async def test_after_the_layer_recovers_sockets_read_what_was_published_into_the
     assert (status["conversation_id"], status["status"]) == (conversation.pk, "open")
     await ops.disconnect()
     await visitor.disconnect()
+
+
+class _FlakyLayer:
+    def __init__(self, failures: int) -> None:
+        self.failures, self.sent = failures, []
+
+    async def group_send(self, group: str, event: dict[str, Any]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("redis went away")
+        self.sent.append((group, event))
+
+
+@pytest.mark.asyncio
+async def test_a_failed_broadcast_is_tried_once_more_and_then_given_up(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    once = _FlakyLayer(failures=1)
+    await events._send_group(once, "w1.c1.ops", [{"seq": 1}, {"seq": 2}])
+    assert once.sent == [("w1.c1.ops", {"seq": 1}), ("w1.c1.ops", {"seq": 2})]
+
+    down = _FlakyLayer(failures=10)
+    await events._send_group(down, "w1.c1.ops", [{"seq": 3}])  # logged, not raised
+    assert down.sent == [] and down.failures == 8
+    assert "broadcast to w1.c1.ops failed" in caplog.text
