@@ -5,7 +5,9 @@ demo brand, so `make run` shows all four features without any provider key."""
 from __future__ import annotations
 
 from ai import services
-from tenants.models import Brand
+from ai.models import AIFeatureSettings
+from tenants.models import Brand, Workspace
+from tenants.scope import workspace_scope
 
 DEMO_SAVED_REPLIES = [
     (
@@ -39,7 +41,11 @@ DEMO_AGENT_INSTRUCTIONS = (
 
 
 def seed_ai_demo(*, brand: Brand) -> None:
-    """Runs inside the demo workspace's scope."""
+    """Runs inside the demo workspace's scope. Once per workspace: the feature settings row it
+    saves marks the demo as seeded (an admin's own changes create that row too)."""
+    if AIFeatureSettings.objects.exists():
+        return
+    services.feature_settings_update()
     for title, body in DEMO_SAVED_REPLIES:
         services.saved_reply_create(title=title, body=body)
     services.agent_profile_update(
@@ -49,3 +55,11 @@ def seed_ai_demo(*, brand: Brand) -> None:
         tone="friendly",
         blocked_topics=["Globex"],
     )
+
+
+def seed_ai_demo_if_missing(*, workspace: Workspace) -> None:
+    """A demo seeded before the AI features existed gets them on the next `make run`."""
+    with workspace_scope(workspace.pk):
+        brand = Brand.objects.order_by("id").first()
+        if brand is not None:
+            seed_ai_demo(brand=brand)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ai.demo import seed_ai_demo
+from ai.demo import seed_ai_demo, seed_ai_demo_if_missing
 
 from .models import Brand, Membership, Plan, Role, Workspace
 from .scope import platform_scope, workspace_scope
@@ -52,7 +52,9 @@ def _user(login: DemoLogin, *, staff: bool = False) -> object:
 def seed_demo(*, origin: str = "http://127.0.0.1:8000") -> bool:
     """Create the demo data unless it exists. Returns True when it created it."""
     with transaction.atomic():
-        if Workspace.objects.filter(slug="acme").exists():
+        existing = Workspace.objects.filter(slug="acme").first()
+        if existing is not None:
+            seed_ai_demo_if_missing(workspace=existing)
             return False
         users = {login.role: _user(login) for login in DEMO_LOGINS}
         _user(STAFF_LOGIN, staff=True)
