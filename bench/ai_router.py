@@ -1,7 +1,8 @@
 """AI router benchmark: what a failing endpoint adds before the next one is asked, and what an
 open breaker costs.
 
-Against zero-latency fake providers on 127.0.0.1 (tests/ai/fake_provider.py) and the real
+Against zero-latency fake providers on 127.0.0.1 (tests/ai/fake_provider.py, in a child
+process so their threads do not share the measured process's GIL) and the real
 stack under the router (the SDK clients, Redis for the breaker, PostgreSQL for the ledger: the
 embedded servers of supportdesk.settings.test, in a temp dir, migrated as the owner role):
 
@@ -65,6 +66,60 @@ def _setup() -> int:
     return int(workspace.pk)
 
 
+def _serve_fakes(conn: Any) -> None:
+    """Child process: the two fake providers, so that their threads do not compete with the
+    router for this process's GIL (the measured process runs only the router's side)."""
+    from tests.ai.fake_provider import FakeProvider, Fault
+
+    bad, good = FakeProvider().start(), FakeProvider().start()
+    bad.sticky = Fault.http(500)
+    conn.send((bad.openai_url, good.openai_url))
+    while True:
+        command, arg = conn.recv()
+        if command == "count":
+            conn.send(len(good.requests))
+        elif command == "arrival":
+            while len(good.arrivals) <= arg:
+                time.sleep(0.0005)
+            conn.send(good.arrivals[arg])
+        else:
+            bad.stop()
+            good.stop()
+            conn.send(None)
+            return
+
+
+class _FakesInAnotherProcess:
+    def __init__(self, conn: Any, url: str) -> None:
+        self.conn = conn
+        self.openai_url = url
+
+    @classmethod
+    def start(cls) -> tuple[Any, _FakesInAnotherProcess]:
+        import multiprocessing
+
+        parent, child = multiprocessing.get_context("fork").Pipe()
+        process = multiprocessing.get_context("fork").Process(
+            target=_serve_fakes, args=(child,), daemon=True
+        )
+        process.start()
+        bad_url, good_url = parent.recv()
+        bad = cls(parent, bad_url)
+        return bad, cls(parent, good_url)
+
+    def count(self) -> int:
+        self.conn.send(("count", None))
+        return int(self.conn.recv())
+
+    def arrival(self, index: int) -> float:
+        self.conn.send(("arrival", index))
+        return float(self.conn.recv())
+
+    def stop(self) -> None:
+        self.conn.send(("stop", None))
+        self.conn.recv()
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -97,10 +152,10 @@ def main() -> None:
     from ai.router import ChatMessage, CompletionRequest, complete
     from ai.router.breaker import Breaker, _known_open, breakers_reset
     from tenants.scope import workspace_scope
-    from tests.ai.fake_provider import FakeProvider, Fault, closed_port
+    from tests.ai.fake_provider import closed_port
 
     os.environ["BENCH_FAKE_KEY"] = "sk-bench"
-    bad, good = FakeProvider().start(), FakeProvider().start()
+    bad, good = _FakesInAnotherProcess.start()
     refused_url = f"http://127.0.0.1:{closed_port()}/v1"
 
     def ep(name: str, url: str, region: str) -> dict[str, Any]:
@@ -130,14 +185,13 @@ def main() -> None:
             if first_url
             else [ep("good", good.openai_url, "eu")]
         )
-        before = len(good.requests)
+        before = good.count()
         started_wall = time.time()
         with workspace_scope(workspace_id):
             result = complete(request)
-        arrived = good.arrivals[before]
+        arrived = good.arrival(before)
         return (arrived - started_wall) * 1000, result.fallback_chain[0].latency_ms
 
-    bad.sticky = Fault.http(500)
     scenarios: dict[str, list[tuple[float, float]]] = {
         "baseline": [],
         "after_500": [],
@@ -160,7 +214,6 @@ def main() -> None:
         _known_open.clear()  # as if another worker had opened it
         scenarios["breaker_open_elsewhere"].append(sample(bad.openai_url))
         breakers_reset()
-    bad.stop()
     good.stop()
 
     base = statistics.median(t for t, _ in scenarios["baseline"])
