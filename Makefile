@@ -41,6 +41,7 @@ typecheck: install
 
 bench: install
 	$(BIN)/python bench/startup.py --json bench/results/startup.json
+	$(BIN)/python bench/ai_router.py --samples 300 --json bench/results/ai-router.json
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:
