@@ -212,8 +212,8 @@ class Stack:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             text = self.worker_log.read_text()[start:]
-            # ready, and both pool children warmed (redaction engine loaded)
-            if " ready." in text and text.count("redaction engine ready") >= 2:
+            # "ready." comes after worker_init, which warmed the engine before the pool forked
+            if " ready." in text:
                 return
             if self.worker.poll() is not None:
                 break

@@ -48,7 +48,12 @@ def detector():  # type: ignore[no-untyped-def]
                     Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
                     for code in DETECTED
                 ]
-                _detector = LanguageDetectorBuilder.from_languages(*languages).build()
+                # Preloaded: lazily, the first message of each worker process waited ~2 s.
+                _detector = (
+                    LanguageDetectorBuilder.from_languages(*languages)
+                    .with_preloaded_language_models()
+                    .build()
+                )
     return _detector
 
 
