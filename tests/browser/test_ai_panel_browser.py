@@ -72,7 +72,13 @@ def test_suggestions_summary_and_language_in_the_inbox(
         ai_services.agent_profile_update(brand=brand, enabled=False)  # suggestions, not answers
         ai_services.saved_reply_create(title="Odd", body=f"Parcel tracking {XSS} shown as text")
     session = open_session(brand, name="Vera Visitor", email="vera@example.com")
-    first = visitor_says(session, "Hello, where is my order? I want to track my parcel", "c-1")
+    said: list[Message] = []
+    _in_thread(
+        lambda: said.append(
+            visitor_says(session, "Hello, where is my order? I want to track my parcel", "c-1")
+        )
+    )
+    first = said[0]
     dialogs: list[str] = []
     operator_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
@@ -136,13 +142,12 @@ def test_suggestions_summary_and_language_in_the_inbox(
 
     # The visitor switches to Spanish: the language shows, and that offline there is no
     # translation (the original stays).
-    said: list[Message] = []
     _in_thread(
         lambda: said.append(
             visitor_says(session, "Hola, ¿dónde está mi pedido? No ha llegado todavía", "c-2")
         )
     )
-    second = said[0]
+    second = said[1]
     _in_thread(tasks.on_message, workspace_id=brand.workspace_id, message_id=second.pk)
     expect(page.locator("#ai-language")).to_have_text("Visitor writes in Spanish.")
     expect(
