@@ -73,11 +73,14 @@ _lemma_module.copy = _FreshResultsCopy  # type: ignore[assignment]
 
 
 class _ContextEnhancer(LemmaContextAwareEnhancer):
-    """Presidio's lemma context enhancer, skipping the results whose outcome it cannot change:
-    a score already at the maximum stays there, and one that stays under the threshold even
-    with a context word is dropped either way. Reading a result's context is what makes the
-    NLP engine tokenise the message (redaction/nlp.py), so a message whose results are all
-    like that is never tokenised."""
+    """Presidio's lemma context enhancer, only where a context word decides whether a
+    detection is reported: a result already at or above the threshold is reported anyway (a
+    context word would only raise its displayed score, e.g. an email from 0.95 to 1.0), and one
+    that stays under it even with a context word is dropped either way. Reading a result's
+    context is what makes the NLP engine tokenise the message (redaction/nlp.py): with this,
+    about 2% of messages are tokenised instead of a quarter. Measured on dev/holdout seeds 7
+    and 11 (6,000 messages): the same spans, types and redacted texts; 46 messages report a
+    lower score for a span (0.95 instead of 1.0)."""
 
     def enhance_using_context(
         self,
@@ -96,7 +99,7 @@ class _ContextEnhancer(LemmaContextAwareEnhancer):
                 ),
                 ContextAwareEnhancer.MAX_SCORE,
             )
-            if result.score >= ContextAwareEnhancer.MAX_SCORE or boosted < SCORE_THRESHOLD:
+            if result.score >= SCORE_THRESHOLD or boosted < SCORE_THRESHOLD:
                 metadata = result.recognition_metadata
                 metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
         return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)

@@ -56,9 +56,10 @@ def test_a_message_without_context_to_read_is_never_tokenised(
         return artifacts
 
     monkeypatch.setattr(BlankSpacyNlpEngine, "process_text", recording)
-    engine.analyze("order 12345 shipped with version 2.4.1")  # no result needs context
-    engine.analyze("my email: jane.doe@example.org")  # the email's score reads its context
-    assert [artifacts._doc is None for artifacts in made] == [True, False]
+    engine.analyze("order 12345 shipped with version 2.4.1")  # no result
+    engine.analyze("my email: jane.doe@example.org")  # reported whatever its context says
+    engine.analyze("it's 10001-1234 as far as I know")  # a ZIP+4 only a context word may report
+    assert [artifacts._doc is None for artifacts in made] == [True, True, False]
 
 
 def _regex_find(values: dict[str, tuple[str, float]], text: str) -> list[tuple[int, int]]:
@@ -89,8 +90,10 @@ def test_known_values_match_the_regex_definition(text: str) -> None:
     assert [(start, end) for start, end, _, _ in found] == _regex_find(VALUES, text)
 
 
-def test_the_enhancer_skips_only_results_it_cannot_change(nlp: BlankSpacyNlpEngine) -> None:
-    text = "postcode 12345 and postcode SW1A 1AA and postcode W1A 0AX"
+def test_the_enhancer_only_decides_whether_a_result_is_reported(
+    nlp: BlankSpacyNlpEngine,
+) -> None:
+    text = "postcode 12345 and postcode SW1A 1AA and postcode W1A 0AX and postcode 12345-6789"
     recognizer = PostcodeRecognizer()
 
     def result(start: int, end: int, score: float) -> RecognizerResult:
@@ -104,14 +107,16 @@ def test_the_enhancer_skips_only_results_it_cannot_change(nlp: BlankSpacyNlpEngi
         )
 
     def enhanced(enhancer: LemmaContextAwareEnhancer) -> list[float]:
-        raw = [result(9, 14, 0.1), result(28, 36, 1.0), result(50, 57, 0.6)]
+        raw = [result(9, 14, 0.1), result(28, 36, 1.0), result(50, 57, 0.6), result(71, 81, 0.3)]
         out = enhancer.enhance_using_context(text, raw, nlp.process_text(text, "en"), [recognizer])
         return [r.score for r in out]
 
-    plain = LemmaContextAwareEnhancer(context_similarity_factor=0.35)
-    ours = engine._ContextEnhancer(context_similarity_factor=0.35)
-    assert enhanced(plain)[1:] == enhanced(ours)[1:] == [1.0, pytest.approx(0.95)]
-    assert enhanced(plain)[0] < 0.5 and enhanced(ours)[0] < 0.5  # dropped either way
+    plain = enhanced(LemmaContextAwareEnhancer(context_similarity_factor=0.35))
+    ours = enhanced(engine._ContextEnhancer(context_similarity_factor=0.35))
+    assert plain[0] < 0.5 and ours[0] < 0.5  # dropped either way
+    assert plain[1] == ours[1] == 1.0
+    assert plain[2] == pytest.approx(0.95) and ours[2] == 0.6  # reported either way
+    assert plain[3] == ours[3] == pytest.approx(0.65)  # the context word decides: both raise it
 
 
 def test_the_registry_adds_only_ad_hoc_recognizers_for_wanted_types() -> None:
