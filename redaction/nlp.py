@@ -14,9 +14,14 @@ import os
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
+import threading
+
 import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
 from spacy.tokens import Doc
+
+_pipeline_lock = threading.Lock()
 
 #: Words whose stop-word / punctuation answers are remembered (a long-running process sees
 #: every order number once; the cache starts over rather than grow without bound).
@@ -26,6 +31,8 @@ _MAX_CACHED_WORDS = 50_000
 class LazyNlpArtifacts(NlpArtifacts):
     """NlpArtifacts whose tokens, indices, lemmas and keywords are computed on first read.
     Same values as building them eagerly."""
+
+    nlp_engine: BlankSpacyNlpEngine
 
     def __init__(self, text: str, nlp_engine: BlankSpacyNlpEngine, language: str) -> None:
         # NlpArtifacts.__init__ would tokenise now; set what it sets, minus the tokens.
@@ -41,7 +48,7 @@ class LazyNlpArtifacts(NlpArtifacts):
 
     def _tokenise(self) -> Doc:
         if self._doc is None:
-            doc = self.nlp_engine.nlp[self._language](self._text)  # type: ignore[index]
+            doc = self.nlp_engine.pipeline(self._language)(self._text)
             # One pass over the tokens: each spaCy Token is a new Python object per iteration.
             for token in doc:
                 self._indices.append(token.idx)
@@ -77,6 +84,7 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
         super().__init__(models=[{"lang_code": "en", "model_name": "blank:en"}])
         # Presidio asks both questions for every lemma of every tokenised message; spaCy answers
         # through a vocabulary lookup each time. The answers never change for a word.
+        self._pipelines: dict[str, Language] = {}
         self._stop_words: dict[tuple[str, str], bool] = {}
         self._punct_words: dict[tuple[str, str], bool] = {}
 
@@ -84,6 +92,7 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
         key = (word, language)
         answer = self._stop_words.get(key)
         if answer is None:
+            self.pipeline(language)
             if len(self._stop_words) > _MAX_CACHED_WORDS:
                 self._stop_words.clear()
             answer = self._stop_words[key] = super().is_stopword(word, language)
@@ -93,13 +102,34 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
         key = (word, language)
         answer = self._punct_words.get(key)
         if answer is None:
+            self.pipeline(language)
             if len(self._punct_words) > _MAX_CACHED_WORDS:
                 self._punct_words.clear()
             answer = self._punct_words[key] = super().is_punct(word, language)
         return answer
 
     def load(self) -> None:
-        self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]
+        # Nothing to load up front: the tokenizer is built by the first message that needs it
+        # (see ``pipeline``).
+        self._loaded = True
+
+    def is_loaded(self) -> bool:
+        return getattr(self, "_loaded", False)
+
+    def pipeline(self, language: str) -> Language:
+        """spaCy's blank pipeline for ``language``, built on first use (0.2-0.3 s: the
+        tokenizer's exception table). Only Presidio's context enhancer tokenises, for a
+        detection that a context word may bring over the threshold (~2% of messages), so the
+        engine starts without it."""
+        pipeline = self._pipelines.get(language)
+        if pipeline is None:
+            with _pipeline_lock:
+                pipeline = self._pipelines.get(language)
+                if pipeline is None:
+                    pipeline = self._pipelines[language] = spacy.blank(language)
+                    # Presidio's SpacyNlpEngine answers stop-word questions from self.nlp.
+                    self.nlp = self._pipelines  # type: ignore[assignment]
+        return pipeline
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         return LazyNlpArtifacts(text, self, language)

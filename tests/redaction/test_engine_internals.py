@@ -33,7 +33,7 @@ def nlp() -> BlankSpacyNlpEngine:
     ["", "My postcode: SW1A 1AA, thanks!", "don't e-mail jane.doe@example.org (DOB 01/02/1990)"],
 )
 def test_lazy_artifacts_equal_eager_ones(nlp: BlankSpacyNlpEngine, text: str) -> None:
-    doc = nlp.nlp["en"](text)  # type: ignore[index]
+    doc = nlp.pipeline("en")(text)
     lemmas = [token.lower_ for token in doc]
     eager = NlpArtifacts([], doc, [t.idx for t in doc], lemmas, nlp, "en")
     lazy = nlp.process_text(text, "en")
@@ -192,7 +192,7 @@ def test_the_registry_sees_a_recognizer_added_later() -> None:
 
 @pytest.mark.parametrize("word", ["the", "postcode", ",", "n't", "-", "Me", ""])
 def test_remembered_stop_word_and_punctuation_answers(nlp: BlankSpacyNlpEngine, word: str) -> None:
-    vocab = nlp.nlp["en"].vocab  # type: ignore[index]
+    vocab = nlp.pipeline("en").vocab
     for _ in range(2):  # asked, then remembered
         assert nlp.is_stopword(word, "en") == vocab[word].is_stop
         assert nlp.is_punct(word, "en") == vocab[word].is_punct
@@ -208,3 +208,14 @@ def test_lowered_text_and_its_words_are_listed_once_per_text() -> None:
     other = "my name is Jane"
     assert lower_keeping_offsets(other) == "my name is jane"
     assert words(lower_keeping_offsets(other)) == [("my", 0), ("name", 3), ("is", 8), ("jane", 11)]
+
+
+def test_the_tokenizer_is_built_by_the_first_message_that_needs_it() -> None:
+    nlp_engine = BlankSpacyNlpEngine()
+    nlp_engine.load()
+    assert nlp_engine.is_loaded() and nlp_engine._pipelines == {}
+    artifacts = nlp_engine.process_text("postcode 10001-1234", "en")
+    assert nlp_engine._pipelines == {}  # nothing read yet
+    assert artifacts.lemmas == ["postcode", "10001", "-", "1234"]
+    assert list(nlp_engine._pipelines) == ["en"]
+    assert nlp_engine.pipeline("en") is nlp_engine.pipeline("en")
