@@ -4,7 +4,11 @@ Every task is idempotent (ai.pipeline: one artifact per idempotency key, unique 
 database, the whole run in one transaction), acknowledged late and rejected back to the queue
 when its worker dies (``acks_late`` + ``reject_on_worker_lost``), so a killed worker loses
 nothing and the rerun sends nothing twice. The broker's visibility timeout is sized above the
-hard time limit (settings, "AI features")."""
+hard time limit (settings, "AI features").
+
+``ai.services`` (the pipeline, the redaction engine, Presidio: ~4 s to import) is imported inside
+the tasks: the web process imports this module to enqueue, inside a chat message's transaction,
+and must not pay for the pipeline it never runs."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from ai import services
 from tenants.doors import workspace_task
 from tenants.models import Workspace
 
@@ -35,6 +38,8 @@ TASK_OPTIONS: dict[str, Any] = {
 @shared_task(name="ai.on_message", **TASK_OPTIONS)
 @workspace_task
 def on_message(*, workspace: Workspace, message_id: int) -> dict[str, Any]:
+    from ai import services
+
     return services.message_pipeline_run(workspace=workspace, message_id=message_id)
 
 
@@ -49,6 +54,8 @@ def summarize_conversation(
     trigger: str,
     requested_by_id: int | None = None,
 ) -> int | None:
+    from ai import services
+
     return services.summary_run(
         workspace=workspace,
         conversation_id=conversation_id,
@@ -62,4 +69,6 @@ def summarize_conversation(
 @shared_task(name="ai.translate_reply", **TASK_OPTIONS)
 @workspace_task
 def translate_reply(*, workspace: Workspace, artifact_id: int) -> int | None:
+    from ai import services
+
     return services.reply_translation_run(workspace=workspace, artifact_id=artifact_id)

@@ -79,6 +79,9 @@ class Outbox:
     inbox: dict[int, set[int]] = field(default_factory=dict)
     #: Committed side jobs (hooks.after_commit), run on a background thread after the sends.
     jobs: list[Callable[[], object]] = field(default_factory=list)
+    #: The write has committed already and no Django transaction is involved (chat/fastpath.py
+    #: on the event loop): events go straight into the box.
+    committed: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.sends or self.inbox or self.jobs)
@@ -92,9 +95,10 @@ def current_outbox() -> Outbox | None:
 
 
 @contextmanager
-def collect() -> Iterator[Outbox]:
-    """Collect the events committed inside the block instead of sending them (see module doc)."""
-    box = Outbox()
+def collect(*, committed: bool = False) -> Iterator[Outbox]:
+    """Collect the events committed inside the block instead of sending them (see module doc).
+    ``committed``: the block reports a write that has already committed outside Django."""
+    box = Outbox(committed=committed)
     token = _outbox.set(box)
     try:
         yield box
@@ -112,7 +116,9 @@ def _send_now(group: str, event: dict[str, Any]) -> None:
 def send_on_commit(group: str, event: dict[str, Any]) -> None:
     """Broadcast once the surrounding transaction commits (at once when there is none)."""
     box = _outbox.get()
-    if box is not None:
+    if box is not None and box.committed:
+        box.sends.append((group, event))
+    elif box is not None:
         transaction.on_commit(lambda: box.sends.append((group, event)))
     else:
         transaction.on_commit(lambda: _send_now(group, event))
@@ -239,7 +245,9 @@ def inbox_changed_on_commit(*, workspace_id: int, conversation_id: int) -> None:
     """An inbox row changed: every operator socket of the workspace gets the new row with its
     own unread count (batched in a Daphne process, see module doc)."""
     box = _outbox.get()
-    if box is not None:
+    if box is not None and box.committed:
+        box.inbox.setdefault(workspace_id, set()).add(conversation_id)
+    elif box is not None:
         transaction.on_commit(
             lambda: box.inbox.setdefault(workspace_id, set()).add(conversation_id)
         )

@@ -55,7 +55,9 @@ def after_commit(job: Callable[[], object]) -> None:
     from . import events
 
     box = events.current_outbox()
-    if box is not None:
+    if box is not None and box.committed:
+        box.jobs.append(job)
+    elif box is not None:
         transaction.on_commit(lambda: box.jobs.append(job))
     else:
         transaction.on_commit(job)

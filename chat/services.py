@@ -369,12 +369,34 @@ def message_create_from_visitor_fast(
     conversation is a reference (pk, workspace, visitor), not a loaded row."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT chat_visitor_message(%s, %s, %s, %s, %s)",
+            VISITOR_MESSAGE_SQL,
             [workspace_id, visitor_id, client_id, body, LAST_SEEN_RESOLUTION],  # type: ignore[list-item]
         )
         row = cursor.fetchone()
-    # Django's psycopg setup hands jsonb over as text.
-    answer = json.loads(row[0]) if row and isinstance(row[0], str) else (row[0] if row else None)
+    return visitor_message_answered(
+        row[0] if row else None,
+        workspace_id=workspace_id,
+        visitor_id=visitor_id,
+        client_id=client_id,
+    )
+
+
+def _aware(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+VISITOR_MESSAGE_SQL = "SELECT chat_visitor_message(%s, %s, %s, %s, %s)"
+
+
+def visitor_message_answered(
+    answer: Any, *, workspace_id: int, visitor_id: int, client_id: str
+) -> MessageResult | None:
+    """What chat_visitor_message() answered, as a result, with its events and hooks (after
+    commit: the statement has committed unless the caller holds a transaction). None: the
+    full path must run (no conversation yet, workspace not active). Shared by the sync path
+    above and chat/fastpath.py (the same statement on the consumer's event loop)."""
+    if isinstance(answer, str):  # Django's psycopg setup hands jsonb over as text
+        answer = json.loads(answer)
     if not isinstance(answer, dict) or answer["outcome"] not in ("created", "duplicate"):
         return None
     conversation = Conversation(
@@ -389,11 +411,10 @@ def message_create_from_visitor_fast(
         body=answer["body"],
         client_id=client_id,
         is_private=False,
-        created_at=datetime.fromisoformat(answer["created_at"]),
+        created_at=_aware(answer["created_at"]),
     )
     if answer["outcome"] == "duplicate":
         return MessageResult(message=message, duplicate=True, conversation=conversation)
-    # Committed already unless the caller holds a transaction: the events go after commit.
     events.message_created_on_commit(
         workspace_id=workspace_id,
         conversation_id=conversation.pk,

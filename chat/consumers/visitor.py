@@ -10,7 +10,7 @@ from tenants.models import Brand, Workspace
 from tenants.scope import workspace_scope
 from tenants.selectors import NotFound, brand_for_widget_key
 
-from .. import events, ratelimit, selectors, services, tokens
+from .. import events, fastpath, ratelimit, selectors, services, tokens
 from .base import (
     GAP_WAIT_SECONDS,
     PROTOCOL_VERSIONS,
@@ -219,7 +219,9 @@ class VisitorConsumer(ChatConsumer):
                 retry_after=verdict.retry_after,
             )
             return
-        result = await self.unscoped(_send, self.workspace_id, self.visitor_id, client_id, body)
+        result = await self._send_fast(client_id, body)
+        if result is None:
+            result = await self.unscoped(_send, self.workspace_id, self.visitor_id, client_id, body)
         await self.send_json(
             {
                 "type": "sent",
@@ -231,6 +233,27 @@ class VisitorConsumer(ChatConsumer):
         if self.conversation_id is None:
             _conversation, messages = await self._join_conversation(result["conversation_id"])
             await self._deliver(messages)
+
+    async def _send_fast(self, client_id: str, body: str) -> dict[str, Any] | None:
+        """The common case on the event loop (chat/fastpath.py); None: take the full path."""
+        assert self.visitor_id is not None
+        if not fastpath.enabled():
+            return None
+        outcome = await fastpath.visitor_message(
+            workspace_id=self.workspace_id,
+            visitor_id=self.visitor_id,
+            client_id=client_id,
+            body=body,
+        )
+        if outcome is None:
+            return None
+        result, outbox = outcome
+        await events.flush(outbox)
+        return {
+            "seq": result.message.seq,
+            "duplicate": result.duplicate,
+            "conversation_id": result.conversation.pk,
+        }
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         active = bool_field(content, "active")

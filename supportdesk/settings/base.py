@@ -7,7 +7,15 @@ import json
 import os
 from pathlib import Path
 
-from .env import celery_url, database_config, env_int, env_list, limits_url, redis_location
+from .env import (
+    celery_url,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    limits_url,
+    redis_location,
+)
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
@@ -135,6 +143,9 @@ if REDIS_URL:
 
 # --- Chat: threads per Daphne process for the sockets' DB calls (chat/consumers/base.py).
 CHAT_DB_THREADS = env_int("CHAT_DB_THREADS", 4)
+# A visitor's message runs on the event loop over async psycopg (chat/fastpath.py).
+CHAT_ASYNC_DB = env_bool("CHAT_ASYNC_DB", True)
+CHAT_ASYNC_DB_CONNECTIONS = env_int("CHAT_ASYNC_DB_CONNECTIONS", 4)
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_TASK_DEFAULT_QUEUE = "default"

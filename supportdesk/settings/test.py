@@ -46,6 +46,9 @@ FIELD_ENCRYPTION_KEYS = [
 ]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DEMO_PAGE_ENABLED = True
+# A connection pool per event loop would outlive pytest's per-test loops: the fast path's own
+# tests turn it on and close the pool (tests/chat/test_fastpath.py).
+CHAT_ASYNC_DB = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {

@@ -1,0 +1,93 @@
+"""A visitor's message on the consumer's event loop (chat/fastpath.py, on in production and
+make run; the test settings switch it off elsewhere because its pool belongs to one loop)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from asgiref.sync import sync_to_async
+
+from chat import fastpath
+from tests.tenants.api_helpers import Tenant
+
+from .helpers import (
+    TIMEOUT,
+    connected_visitor,
+    next_of,
+    open_session,
+    operator_socket,
+    stored_bodies,
+    visitor_says,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+async_open_session = sync_to_async(open_session)
+async_visitor_says = sync_to_async(visitor_says)
+
+
+@pytest_asyncio.fixture
+async def fast(settings: Any) -> AsyncIterator[None]:
+    settings.CHAT_ASYNC_DB = True
+    yield
+    await fastpath.close_pools()
+
+
+async def test_messages_go_through_the_event_loop_path_and_reach_the_operator(
+    alpha: Tenant, fast: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    original = fastpath.visitor_message
+
+    async def counting(**kwargs: Any) -> Any:
+        calls.append(kwargs["visitor_id"])
+        return await original(**kwargs)
+
+    monkeypatch.setattr(fastpath, "visitor_message", counting)
+    session = await async_open_session(alpha.brand, name="Jane")
+    conversation = (await async_visitor_says(session, "Hello", "c-1")).conversation
+    visitor, _ = await connected_visitor(alpha.brand.widget_key, session.token, last_seq=1)
+    ops = await operator_socket(alpha.operator.user, "alpha")
+    assert (await ops.connect(timeout=TIMEOUT))[0]
+    await ops.send_json_to({"type": "subscribe", "conversation_id": conversation.pk, "last_seq": 1})
+    await next_of(ops, "subscribed")
+
+    await visitor.send_json_to({"type": "send", "client_id": "c-2", "body": "Anyone there?"})
+    sent = await next_of(visitor, "sent")
+    incoming = await next_of(ops, "message")
+    row = await next_of(ops, "conversation")
+    await visitor.send_json_to({"type": "send", "client_id": "c-2", "body": "Anyone there?"})
+    again = await next_of(visitor, "sent")
+
+    assert (sent["seq"], sent["duplicate"]) == (2, False)
+    assert (incoming["seq"], incoming["body"], incoming["sender_name"]) == (
+        2,
+        "Anyone there?",
+        "Jane",
+    )
+    assert (row["id"], row["unread"], row["preview"]) == (conversation.pk, 2, "Anyone there?")
+    assert (again["seq"], again["duplicate"]) == (2, True)
+    assert calls == [session.visitor.pk, session.visitor.pk]
+    assert await sync_to_async(stored_bodies)(conversation.pk) == [
+        (1, "Hello"),
+        (2, "Anyone there?"),
+    ]
+    await visitor.disconnect()
+    await ops.disconnect()
+
+
+async def test_a_first_message_falls_back_to_the_full_path(alpha: Tenant, fast: None) -> None:
+    session = await async_open_session(alpha.brand)
+    visitor, welcome = await connected_visitor(alpha.brand.widget_key, session.token)
+    assert welcome["conversation"] is None
+
+    await visitor.send_json_to({"type": "send", "client_id": "c-1", "body": "Hi"})
+    sent = await next_of(visitor, "sent")
+    echoed = await next_of(visitor, "message")
+
+    assert (sent["seq"], sent["duplicate"]) == (1, False)
+    assert (echoed["seq"], echoed["body"]) == (1, "Hi")
+    await visitor.disconnect()
