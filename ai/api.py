@@ -79,6 +79,25 @@ class ArtifactOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class AIPanelOut(serializers.Serializer):
+    conversation_id = serializers.IntegerField()
+    features = serializers.DictField(child=serializers.BooleanField())
+    operator_language = serializers.CharField()
+    state = serializers.DictField(help_text="visitor_language, handed_off, handoff_reason, …")
+    suggestions = ArtifactOut(allow_null=True)
+    summary = ArtifactOut(allow_null=True)
+    reply_translation = ArtifactOut(allow_null=True)
+    translations = serializers.DictField(child=ArtifactOut(), help_text="by message seq")
+
+
+class ReplyOut(serializers.Serializer):
+    conversation_id = serializers.IntegerField()
+    client_id = serializers.CharField()
+    seq = serializers.IntegerField()
+    duplicate = serializers.BooleanField()
+    message = serializers.DictField(help_text="the operator form of the message frame")
+
+
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data if isinstance(data, dict) else {})
     serializer.is_valid(raise_exception=True)
@@ -215,7 +234,7 @@ class ConversationAIView(WorkspaceAPIView):
     roles = {"GET": Role.OPERATOR}
 
     @extend_schema(
-        responses=serializers.DictField(),
+        responses=AIPanelOut,
         summary="The inbox AI panel: language, handoff, suggestions, summary, translations",
     )
     def get(self, request: Request, workspace_slug: str, conversation_id: int) -> Response:
@@ -263,7 +282,7 @@ class AIReplyView(WorkspaceAPIView):
 
     @extend_schema(
         request=ReplyIn,
-        responses={201: serializers.DictField()},
+        responses={200: ReplyOut, 201: ReplyOut},
         summary="Send a reply built from an AI draft (records which draft, whether edited)",
     )
     def post(self, request: Request, workspace_slug: str, conversation_id: int) -> Response:
