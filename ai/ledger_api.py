@@ -14,7 +14,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ai.ledger import ledger_csv, ledger_entries
+from ai.ledger import CSV_COLUMNS, ledger_csv, ledger_entries
 from ai.models import AILedgerEntry
 from ai.models.ledger import LedgerOutcome
 from tenants.api.base import WorkspaceAPIView
@@ -33,25 +33,7 @@ class LedgerFilter(serializers.Serializer):
 class LedgerOut(serializers.ModelSerializer):
     class Meta:
         model = AILedgerEntry
-        fields = [
-            "id",
-            "created_at",
-            "feature",
-            "endpoint",
-            "provider",
-            "region",
-            "model",
-            "key_source",
-            "redaction_counts",
-            "payload_sha256",
-            "payload_bytes",
-            "input_tokens",
-            "output_tokens",
-            "latency_ms",
-            "outcome",
-            "streamed",
-            "conversation_id",
-        ]
+        fields = ["id", *CSV_COLUMNS]
         read_only_fields = fields
 
 
