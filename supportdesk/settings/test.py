@@ -57,5 +57,5 @@ STORAGES = {
 }
 # AI: no platform endpoint unless a test declares one (tests never reach a real provider);
 # fake providers listen on 127.0.0.1.
-AI_ENDPOINTS: list[dict[str, object]] = []
+AI_ENDPOINTS = []
 AI_WORKSPACE_ENDPOINTS_ALLOW_PRIVATE = True
