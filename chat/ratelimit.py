@@ -6,6 +6,7 @@ client), so the DB threads never wait on Redis for it."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 import weakref
@@ -17,6 +18,9 @@ from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter as AsyncMovingWindowRateLimiter
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 #: Messages one visitor may send: a burst limit and an hourly limit.
 DEFAULT_VISITOR_SEND_LIMITS = ("10/10seconds", "120/hour")
@@ -65,14 +69,21 @@ def _async_limiter() -> AsyncMovingWindowRateLimiter:
 
 
 async def visitor_send_allowed(*, workspace_id: int, visitor_id: int) -> Verdict:
-    """Count one message of this visitor, unless a window is full (as ``_check``)."""
+    """Count one message of this visitor, unless a window is full (as ``_check``).
+
+    If Redis cannot be reached the message is let through (and logged): during a Redis restart
+    a visitor's message is stored rather than lost or answered with an error, and the limit
+    applies again as soon as Redis is back."""
     rules = getattr(settings, "CHAT_VISITOR_SEND_LIMITS", DEFAULT_VISITOR_SEND_LIMITS)
     identifiers = ("chat-visitor-send", str(workspace_id), str(visitor_id))
-    limiter = _async_limiter()
-    for item in [parse(r) for r in rules]:
-        if not await limiter.hit(item, *identifiers):
-            reset_at, _remaining = await limiter.get_window_stats(item, *identifiers)
-            return Verdict(False, max(1, math.ceil(reset_at - time.time())))
+    try:
+        limiter = _async_limiter()
+        for item in [parse(r) for r in rules]:
+            if not await limiter.hit(item, *identifiers):
+                reset_at, _remaining = await limiter.get_window_stats(item, *identifiers)
+                return Verdict(False, max(1, math.ceil(reset_at - time.time())))
+    except (RedisError, OSError) as exc:
+        logger.warning("visitor send limit not checked (Redis unavailable): %s", exc)
     return Verdict(True)
 
 

@@ -277,3 +277,26 @@ async def test_second_tab_learns_of_a_new_conversation(alpha: Tenant) -> None:
     assert (frame["seq"], frame["body"]) == (1, "from tab 1")
     await tab1.disconnect()
     await tab2.disconnect()
+
+
+async def test_a_send_while_redis_is_unreachable_is_stored_not_refused(
+    alpha: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from chat import ratelimit
+
+    class Down:
+        async def hit(self, *args: object) -> bool:
+            raise RedisConnectionError("Error 111 connecting to redis")
+
+    session = await async_open_session(alpha.brand)
+    socket, _ = await connected_visitor(alpha.brand.widget_key, session.token)
+    monkeypatch.setattr(ratelimit, "_async_limiter", lambda: Down())
+
+    await socket.send_json_to({"type": "send", "client_id": "c-1", "body": "still here?"})
+    sent = await socket.receive_json_from(timeout=TIMEOUT)
+
+    assert (sent["type"], sent["seq"], sent["duplicate"]) == ("sent", 1, False)
+    assert await sync_to_async(message_count)() == 1
+    await socket.disconnect()
