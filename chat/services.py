@@ -310,7 +310,12 @@ LAST_SEEN_RESOLUTION = timedelta(seconds=60)
 
 
 def message_create_from_visitor(
-    *, visitor: Visitor | None = None, visitor_id: int | None = None, client_id: str, body: str
+    *,
+    visitor: Visitor | None = None,
+    visitor_id: int | None = None,
+    client_id: str,
+    body: str,
+    try_fast: bool = True,
 ) -> MessageResult:
     """A visitor's message (the visitor given as a row or by id; a missing or foreign id is
     NotFound): starts their conversation when they have none (a resolved one is reopened).
@@ -318,11 +323,12 @@ def message_create_from_visitor(
 
     The common case (the conversation exists) locks only the conversation row, read together
     with its visitor and workspace; a first message locks the visitor row instead, so two tabs
-    starting a conversation at once create one."""
+    starting a conversation at once create one. ``try_fast=False``: the caller has just run
+    ``message_create_from_visitor_fast`` and it answered None (skip a second statement)."""
     body = clean_body(body)
     client_id = clean_client_id(client_id)
     pk = visitor.pk if visitor is not None else visitor_id
-    if pk is not None:
+    if pk is not None and try_fast:
         fast = message_create_from_visitor_fast(
             workspace_id=current_workspace_id(), visitor_id=pk, client_id=client_id, body=body
         )

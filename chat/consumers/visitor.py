@@ -61,16 +61,21 @@ def _current_conversation_id(visitor_id: int) -> int | None:
     return conversation.pk if conversation is not None else None
 
 
-def _send(workspace_id: int, visitor_id: int, client_id: str, body: str) -> dict[str, Any]:
-    """Runs with no scope bound (ChatConsumer.unscoped): the common case is one statement that
-    binds the workspace itself; a first message takes the full path in the workspace scope."""
-    result = services.message_create_from_visitor_fast(
-        workspace_id=workspace_id, visitor_id=visitor_id, client_id=client_id, body=body
-    )
+def _send(
+    workspace_id: int, visitor_id: int, client_id: str, body: str, tried_fast: bool
+) -> dict[str, Any]:
+    """Runs with no scope bound (ChatConsumer.unscoped): unless the event loop already tried it
+    (``tried_fast``, chat/fastpath.py), the common case is one statement that binds the
+    workspace itself; otherwise, and for a first message, the full path in the scope."""
+    result = None
+    if not tried_fast:
+        result = services.message_create_from_visitor_fast(
+            workspace_id=workspace_id, visitor_id=visitor_id, client_id=client_id, body=body
+        )
     if result is None:
         with workspace_scope(workspace_id):
             result = services.message_create_from_visitor(
-                visitor_id=visitor_id, client_id=client_id, body=body
+                visitor_id=visitor_id, client_id=client_id, body=body, try_fast=False
             )
     return {
         "seq": result.message.seq,
@@ -221,7 +226,9 @@ class VisitorConsumer(ChatConsumer):
             return
         result = await self._send_fast(client_id, body)
         if result is None:
-            result = await self.unscoped(_send, self.workspace_id, self.visitor_id, client_id, body)
+            result = await self.unscoped(
+                _send, self.workspace_id, self.visitor_id, client_id, body, fastpath.enabled()
+            )
         await self.send_json(
             {
                 "type": "sent",

@@ -102,6 +102,16 @@ async def _subscribed_operator(tenant: Tenant, conversation_id: int, last_seq: i
     return ops
 
 
+async def _both_sides_after_a_first_message(tenant: Tenant) -> tuple[Any, Any, Any]:
+    """A conversation with one visitor message, its visitor's socket and a subscribed operator
+    socket, both caught up (last_seq 1)."""
+    session = await async_open_session(tenant.brand)
+    conversation = (await async_visitor_says(session, "Hello", "c-1")).conversation
+    visitor, _ = await connected_visitor(tenant.brand.widget_key, session.token, last_seq=1)
+    ops = await _subscribed_operator(tenant, conversation.pk, last_seq=1)
+    return conversation, visitor, ops
+
+
 async def _message_frames(socket: Any, count: int) -> list[tuple[int, str]]:
     return [
         (frame["seq"], frame["body"])
@@ -114,10 +124,7 @@ async def _message_frames(socket: Any, count: int) -> list[tuple[int, str]]:
 async def test_a_message_whose_event_was_lost_is_read_from_the_db_before_the_next(
     alpha: Tenant,
 ) -> None:
-    session = await async_open_session(alpha.brand)
-    conversation = (await async_visitor_says(session, "Hello", "c-1")).conversation
-    visitor, _ = await connected_visitor(alpha.brand.widget_key, session.token, last_seq=1)
-    ops = await _subscribed_operator(alpha, conversation.pk, last_seq=1)
+    conversation, visitor, ops = await _both_sides_after_a_first_message(alpha)
 
     def lost_then_live() -> None:
         with events.collect():  # committed, but its events are never sent
@@ -137,10 +144,7 @@ async def test_a_message_whose_event_was_lost_is_read_from_the_db_before_the_nex
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_events_arriving_out_of_order_are_delivered_in_order_once(alpha: Tenant) -> None:
-    session = await async_open_session(alpha.brand)
-    conversation = (await async_visitor_says(session, "Hello", "c-1")).conversation
-    visitor, _ = await connected_visitor(alpha.brand.widget_key, session.token, last_seq=1)
-    ops = await _subscribed_operator(alpha, conversation.pk, last_seq=1)
+    conversation, visitor, ops = await _both_sides_after_a_first_message(alpha)
 
     def two_replies() -> list[tuple[str, dict[str, Any]]]:
         with events.collect() as box:
@@ -245,10 +249,7 @@ async def test_inbox_batcher_sends_the_first_change_at_once_then_one_batch(
 async def test_after_the_layer_recovers_sockets_read_what_was_published_into_the_void(
     alpha: Tenant,
 ) -> None:
-    session = await async_open_session(alpha.brand)
-    conversation = (await async_visitor_says(session, "Hello", "c-1")).conversation
-    visitor, _ = await connected_visitor(alpha.brand.widget_key, session.token, last_seq=1)
-    ops = await _subscribed_operator(alpha, conversation.pk, last_seq=1)
+    conversation, visitor, ops = await _both_sides_after_a_first_message(alpha)
 
     def reply_while_redis_is_down() -> None:
         with events.collect():  # committed; its events never reach anyone
