@@ -17,7 +17,8 @@ persists every message (one transaction) before broadcasting it after commit.
 The chat's per-visitor send limit (10 / 10 s) and the widget-session limit (30 / min per IP, and
 every client here is 127.0.0.1) are raised for the benchmark's Daphne ONLY, through a settings
 module generated in the temp dir (``CHAT_VISITOR_SEND_LIMITS`` / ``CHAT_WIDGET_SESSION_LIMIT``,
-read by chat/ratelimit.py); the limiter still runs (one Redis round trip per message).
+read by chat/services.py and chat/ratelimit.py); the limits are still checked (the send limit by
+PostgreSQL inside the message's statement, counting the visitor's messages in each window).
 
     .venv/bin/python bench/chat_delivery.py --scenario all --json bench/results/chat-delivery.json
 """

@@ -64,15 +64,21 @@ async def _pool() -> AsyncConnectionPool:
 
 
 async def visitor_message(
-    *, workspace_id: int, visitor_id: int, client_id: str, body: str
+    *,
+    workspace_id: int,
+    visitor_id: int,
+    client_id: str,
+    body: str,
+    limits: services.SendLimits = (),
 ) -> tuple[services.MessageResult, events.Outbox] | None:
     """``services.message_create_from_visitor_fast`` on the event loop; None: take the full
-    path. ``client_id`` and ``body`` are cleaned by the caller."""
+    path. ``client_id`` and ``body`` are cleaned by the caller. Over ``limits``:
+    ``services.SendRateLimited``."""
     pool = await _pool()
     async with pool.connection() as conn:
         cursor = await conn.execute(
             services.VISITOR_MESSAGE_SQL,
-            [workspace_id, visitor_id, client_id, body, services.LAST_SEEN_RESOLUTION],
+            services.visitor_message_params(workspace_id, visitor_id, client_id, body, limits),
         )
         row = await cursor.fetchone()
     with events.collect(committed=True) as box:

@@ -34,6 +34,17 @@ logger = logging.getLogger(__name__)
 RECOVERED_EVENT = {"type": "chat.layer_recovered"}
 
 
+class _Decoded:
+    """An event already decoded by the subscriber (``_Shard._receive_message``); every receiver
+    gets its own shallow copy, so the top-level keys are the receiver's to change. Nested values
+    are shared: consumers treat events as read-only."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        self.event = event
+
+
 class _RecoveringPubSub(PubSub):  # type: ignore[misc]
     """redis-py re-subscribes on every (re)connect in ``on_connect``; after the first one, a
     reconnect means events may have been published while we were away."""
@@ -65,9 +76,28 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
 
     def announce_recovery(self) -> None:
         loop_layer = self.channel_layer
-        data = loop_layer.channel_layer.serialize(RECOVERED_EVENT)
         for queue in list(loop_layer.channels.values()):
-            queue.put_nowait(data)
+            queue.put_nowait(_Decoded(RECOVERED_EVENT))
+
+    def _receive_message(self, message: Any) -> None:
+        """As the base class, but the event is decoded once for all local receivers of a group
+        (an inbox update reaches every operator socket of the process: one msgpack decode, not
+        one per socket)."""
+        if message is None:
+            return
+        name = message["channel"]
+        if isinstance(name, bytes):
+            name = name.decode()
+        loop_layer = self.channel_layer
+        if name in loop_layer.channels:
+            receivers = [name]
+        else:
+            receivers = [c for c in loop_layer.groups.get(name, ()) if c in loop_layer.channels]
+        if not receivers:
+            return
+        decoded = _Decoded(loop_layer.channel_layer.deserialize(message["data"]))
+        for channel in receivers:
+            loop_layer.channels[channel].put_nowait(decoded)
 
 
 class _LoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
@@ -83,7 +113,13 @@ class _LoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
 
 
 class PubSubChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]
-    """``channels_redis.pubsub.RedisPubSubChannelLayer`` with the recovery signal."""
+    """``channels_redis.pubsub.RedisPubSubChannelLayer`` with the recovery signal and events
+    decoded once per process."""
+
+    def deserialize(self, message: Any) -> Any:
+        if isinstance(message, _Decoded):
+            return dict(message.event)
+        return super().deserialize(message)
 
     def _get_layer(self) -> _LoopLayer:
         loop = asyncio.get_running_loop()

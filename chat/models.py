@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -36,6 +37,9 @@ class Visitor(TenantModel):
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(default=timezone.now)
+    #: The send limit's state (GCRA: one "theoretical arrival time" per window of
+    #: chat.services.visitor_send_limits(); chat_visitor_send_take(), migration 0005).
+    send_tat = ArrayField(models.DateTimeField(), default=list, blank=True)
 
     class Meta:
         ordering = ["-last_seen_at", "-id"]

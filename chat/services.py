@@ -4,14 +4,19 @@ workspace scope. Realtime events are sent only from here and only after commit (
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from limits import parse as parse_limit
 
 from tenants.errors import Forbidden, ServiceError
 from tenants.models import Brand, Membership, Role, role_at_least
@@ -236,9 +241,11 @@ def _message_create_locked(
     sender_user: AbstractBaseUser | None = None,
     is_private: bool = False,
     ai_metadata: dict[str, Any] | None = None,
+    limits: SendLimits = (),
 ) -> MessageResult:
     """message_create's body. The caller holds the lock on ``conv`` (loaded with its visitor)
-    inside a transaction, and has cleaned ``body`` and ``client_id``."""
+    inside a transaction, and has cleaned ``body`` and ``client_id``. ``limits``: the visitor
+    send limit, checked after the client_id (a re-sent message is answered, not refused)."""
     if client_id:
         existing = (
             Message.objects.select_related("sender_user")
@@ -247,6 +254,7 @@ def _message_create_locked(
         )
         if existing is not None:
             return MessageResult(message=existing, duplicate=True, conversation=conv)
+    _send_take(conv.visitor_id, limits)
     now = timezone.now()
     conv.last_seq += 1
     message = Message.objects.create(
@@ -308,6 +316,58 @@ def _message_create_locked(
 #: A visitor's last_seen_at is refreshed by their messages at most this often.
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)
 
+#: (messages, seconds) windows of the visitor send limit; () = no limit.
+SendLimits = tuple[tuple[int, float], ...]
+
+#: Messages one visitor may send through the widget: a burst limit and an hourly limit
+#: (``CHAT_VISITOR_SEND_LIMITS`` overrides, in the `limits` package's notation).
+DEFAULT_VISITOR_SEND_LIMITS = ("10/10seconds", "120/hour")
+
+
+class SendRateLimited(ServiceError):
+    """Over the visitor send limit; nothing was stored. ``retry_after``: whole seconds."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, wait_seconds: float) -> None:
+        super().__init__("You are sending messages too quickly: wait a moment and try again.")
+        self.retry_after = max(1, math.ceil(wait_seconds))
+
+
+@lru_cache(maxsize=8)
+def _parse_limits(rules: tuple[str, ...]) -> SendLimits:
+    limits = tuple((item.amount, float(item.get_expiry())) for item in map(parse_limit, rules))
+    if any(count < 1 or seconds <= 0 for count, seconds in limits):
+        raise ImproperlyConfigured(
+            f"CHAT_VISITOR_SEND_LIMITS: every limit lets one through: {rules}"
+        )
+    return limits
+
+
+def visitor_send_limits() -> SendLimits:
+    """The limit the widget socket applies. PostgreSQL keeps it on the visitor row and checks it
+    in the message's own statement (chat_visitor_send_take(), migration 0005): no extra round
+    trip, exact across processes and tabs, and a re-sent or refused message takes no place.
+    N per W seconds: N at once, then one every W/N seconds."""
+    rules = getattr(settings, "CHAT_VISITOR_SEND_LIMITS", DEFAULT_VISITOR_SEND_LIMITS)
+    return _parse_limits(tuple(rules))
+
+
+def _send_take(visitor_id: int, limits: SendLimits) -> None:
+    """The full path's form of the statement's check: takes a place or raises
+    ``SendRateLimited`` (the caller's transaction holds the visitor row until it ends)."""
+    if not limits:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT chat_visitor_send_take(%s, %s::bigint[], %s::float8[])",
+            [visitor_id, [c for c, _s in limits], [float(s) for _c, s in limits]],
+        )
+        (wait,) = cursor.fetchone()
+    if wait > 0:
+        raise SendRateLimited(wait)
+
 
 def message_create_from_visitor(
     *,
@@ -316,10 +376,12 @@ def message_create_from_visitor(
     client_id: str,
     body: str,
     try_fast: bool = True,
+    limits: SendLimits = (),
 ) -> MessageResult:
     """A visitor's message (the visitor given as a row or by id; a missing or foreign id is
     NotFound): starts their conversation when they have none (a resolved one is reopened).
-    Refused for a workspace that is not active.
+    Refused for a workspace that is not active, and with ``SendRateLimited`` over ``limits``
+    (the widget socket passes ``visitor_send_limits()``; other callers are trusted code).
 
     The common case (the conversation exists) locks only the conversation row, read together
     with its visitor and workspace; a first message locks the visitor row instead, so two tabs
@@ -330,7 +392,11 @@ def message_create_from_visitor(
     pk = visitor.pk if visitor is not None else visitor_id
     if pk is not None and try_fast:
         fast = message_create_from_visitor_fast(
-            workspace_id=current_workspace_id(), visitor_id=pk, client_id=client_id, body=body
+            workspace_id=current_workspace_id(),
+            visitor_id=pk,
+            client_id=client_id,
+            body=body,
+            limits=limits,
         )
         if fast is not None:
             return fast
@@ -352,7 +418,7 @@ def message_create_from_visitor(
         if now - locked_visitor.last_seen_at >= LAST_SEEN_RESOLUTION:
             Visitor.objects.filter(pk=locked_visitor.pk).update(last_seen_at=now)
         result = _message_create_locked(
-            conversation, sender=Sender.VISITOR, body=body, client_id=client_id
+            conversation, sender=Sender.VISITOR, body=body, client_id=client_id, limits=limits
         )
     return MessageResult(
         message=result.message,
@@ -363,11 +429,17 @@ def message_create_from_visitor(
 
 
 def message_create_from_visitor_fast(
-    *, workspace_id: int, visitor_id: int, client_id: str, body: str
+    *,
+    workspace_id: int,
+    visitor_id: int,
+    client_id: str,
+    body: str,
+    limits: SendLimits = (),
 ) -> MessageResult | None:
-    """A visitor's message in one statement (chat_visitor_message(), migration 0004) when the
-    visitor already has a conversation in an active workspace; None: take the full path
-    (``message_create_from_visitor`` in the workspace scope).
+    """A visitor's message in one statement (chat_visitor_message(), migrations 0004/0005) when
+    the visitor already has a conversation in an active workspace; None: take the full path
+    (``message_create_from_visitor`` in the workspace scope). ``limits``: the send limit to
+    apply (a widget socket passes ``visitor_send_limits()``); over it, ``SendRateLimited``.
 
     Needs no scope: the statement binds ``workspace_id`` itself (row-level security admits only
     that workspace's rows, so a foreign visitor id is "no conversation"). Outside a transaction
@@ -376,7 +448,7 @@ def message_create_from_visitor_fast(
     with connection.cursor() as cursor:
         cursor.execute(
             VISITOR_MESSAGE_SQL,
-            [workspace_id, visitor_id, client_id, body, LAST_SEEN_RESOLUTION],  # type: ignore[list-item]
+            visitor_message_params(workspace_id, visitor_id, client_id, body, limits),
         )
         row = cursor.fetchone()
     return visitor_message_answered(
@@ -391,7 +463,21 @@ def _aware(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-VISITOR_MESSAGE_SQL = "SELECT chat_visitor_message(%s, %s, %s, %s, %s)"
+VISITOR_MESSAGE_SQL = "SELECT chat_visitor_message(%s, %s, %s, %s, %s, %s::bigint[], %s::float8[])"
+
+
+def visitor_message_params(
+    workspace_id: int, visitor_id: int, client_id: str, body: str, limits: SendLimits
+) -> list[Any]:
+    return [
+        workspace_id,
+        visitor_id,
+        client_id,
+        body,
+        LAST_SEEN_RESOLUTION,
+        [count for count, _seconds in limits],
+        [float(seconds) for _count, seconds in limits],
+    ]
 
 
 def visitor_message_answered(
@@ -403,6 +489,8 @@ def visitor_message_answered(
     above and chat/fastpath.py (the same statement on the consumer's event loop)."""
     if isinstance(answer, str):  # Django's psycopg setup hands jsonb over as text
         answer = json.loads(answer)
+    if isinstance(answer, dict) and answer.get("outcome") == "rate_limited":
+        raise SendRateLimited(answer["retry_after"])
     if not isinstance(answer, dict) or answer["outcome"] not in ("created", "duplicate"):
         return None
     conversation = Conversation(

@@ -10,7 +10,7 @@ from tenants.models import Brand, Workspace
 from tenants.scope import workspace_scope
 from tenants.selectors import NotFound, brand_for_widget_key
 
-from .. import events, fastpath, ratelimit, selectors, services, tokens
+from .. import events, fastpath, selectors, services, tokens
 from .base import (
     GAP_WAIT_SECONDS,
     PROTOCOL_VERSIONS,
@@ -66,16 +66,26 @@ def _send(
 ) -> dict[str, Any]:
     """Runs with no scope bound (ChatConsumer.unscoped): unless the event loop already tried it
     (``tried_fast``, chat/fastpath.py), the common case is one statement that binds the
-    workspace itself; otherwise, and for a first message, the full path in the scope."""
+    workspace itself; otherwise, and for a first message, the full path in the scope. Both
+    apply the send limit (``services.SendRateLimited``)."""
+    limits = services.visitor_send_limits()
     result = None
     if not tried_fast:
         result = services.message_create_from_visitor_fast(
-            workspace_id=workspace_id, visitor_id=visitor_id, client_id=client_id, body=body
+            workspace_id=workspace_id,
+            visitor_id=visitor_id,
+            client_id=client_id,
+            body=body,
+            limits=limits,
         )
     if result is None:
         with workspace_scope(workspace_id):
             result = services.message_create_from_visitor(
-                visitor_id=visitor_id, client_id=client_id, body=body, try_fast=False
+                visitor_id=visitor_id,
+                client_id=client_id,
+                body=body,
+                try_fast=False,
+                limits=limits,
             )
     return {
         "seq": result.message.seq,
@@ -213,22 +223,15 @@ class VisitorConsumer(ChatConsumer):
         assert self.visitor_id is not None
         client_id = services.clean_client_id(content.get("client_id"))
         body = services.clean_body(content.get("body"))
-        verdict = await ratelimit.visitor_send_allowed(
-            workspace_id=self.workspace_id, visitor_id=self.visitor_id
-        )
-        if not verdict.allowed:
-            await self.send_error(
-                "rate_limited",
-                "You are sending messages too quickly: wait a moment and try again.",
-                client_id,
-                retry_after=verdict.retry_after,
-            )
+        try:
+            result = await self._send_fast(client_id, body)
+            if result is None:
+                result = await self.unscoped(
+                    _send, self.workspace_id, self.visitor_id, client_id, body, fastpath.enabled()
+                )
+        except services.SendRateLimited as exc:
+            await self.send_error(exc.code, exc.message, client_id, retry_after=exc.retry_after)
             return
-        result = await self._send_fast(client_id, body)
-        if result is None:
-            result = await self.unscoped(
-                _send, self.workspace_id, self.visitor_id, client_id, body, fastpath.enabled()
-            )
         await self.send_json(
             {
                 "type": "sent",
@@ -251,6 +254,7 @@ class VisitorConsumer(ChatConsumer):
             visitor_id=self.visitor_id,
             client_id=client_id,
             body=body,
+            limits=services.visitor_send_limits(),
         )
         if outcome is None:
             return None

@@ -291,3 +291,31 @@ async def test_a_failed_broadcast_is_tried_once_more_and_then_given_up(
     await events._send_group(down, "w1.c1.ops", [{"seq": 3}])  # logged, not raised
     assert down.sent == [] and down.failures == 8
     assert "broadcast to w1.c1.ops failed" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_group_event_is_decoded_once_and_each_receiver_gets_its_own_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layer = get_channel_layer()
+    first, second, outsider = [await layer.new_channel() for _ in range(3)]
+    await layer.group_add("w1.decode-once", first)
+    await layer.group_add("w1.decode-once", second)
+    serializer = layer._serializer
+    decoded: list[bytes] = []
+    real = serializer.deserialize
+
+    def counting(message: bytes) -> Any:
+        decoded.append(message)
+        return real(message)
+
+    monkeypatch.setattr(serializer, "deserialize", counting)
+    await layer.group_send("w1.decode-once", {"type": "chat.x", "rows": [{"id": 1}]})
+    one = await asyncio.wait_for(layer.receive(first), TIMEOUT)
+    two = await asyncio.wait_for(layer.receive(second), TIMEOUT)
+    assert one == two == {"type": "chat.x", "rows": [{"id": 1}]}
+    assert one is not two  # a receiver may change its own event's keys
+    assert len(decoded) == 1
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(layer.receive(outsider), 0.2)
+    await layer.flush()

@@ -91,3 +91,22 @@ async def test_a_first_message_falls_back_to_the_full_path(alpha: Tenant, fast: 
     assert (sent["seq"], sent["duplicate"]) == (1, False)
     assert (echoed["seq"], echoed["body"]) == (1, "Hi")
     await visitor.disconnect()
+
+
+async def test_the_send_limit_applies_on_the_event_loop_path(alpha: Tenant, fast: None) -> None:
+    session = await async_open_session(alpha.brand)
+    conversation_id = (await async_visitor_says(session, "Hello", "c-0")).conversation_id
+    visitor, _ = await connected_visitor(alpha.brand.widget_key, session.token, last_seq=1)
+    for n in range(1, 11):
+        await visitor.send_json_to({"type": "send", "client_id": f"c-{n}", "body": f"m{n}"})
+        assert (await next_of(visitor, "sent"))["seq"] == n + 1
+    await visitor.send_json_to({"type": "send", "client_id": "c-11", "body": "one too many"})
+    error = await next_of(visitor, "error")
+    await visitor.send_json_to({"type": "send", "client_id": "c-10", "body": "m10"})
+    again = await next_of(visitor, "sent")
+
+    assert (error["code"], error["ref"]) == ("rate_limited", "c-11")
+    assert error["retry_after"] == 1  # 10 per 10 s: then one place a second
+    assert (again["seq"], again["duplicate"]) == (11, True)  # a re-send is answered, not refused
+    assert len(await sync_to_async(stored_bodies)(conversation_id)) == 11
+    await visitor.disconnect()

@@ -223,3 +223,82 @@ def test_one_statement_path_refuses_suspended_and_foreign_visitors(
             visitor_id=session.visitor.pk, client_id="c2", body="z"
         )
     assert message_count() == 1
+
+
+# ---------------------------------------------------------------- the visitor send limit
+
+LIMITS = ((3, 10.0), (5, 3600.0))
+
+
+def _send(session: object, client_id: str, *, try_fast: bool = True) -> services.MessageResult:
+    visitor = session.visitor  # type: ignore[attr-defined]
+    with workspace_scope(visitor.workspace_id):
+        return services.message_create_from_visitor(
+            visitor_id=visitor.pk,
+            client_id=client_id,
+            body=client_id,
+            try_fast=try_fast,
+            limits=LIMITS,
+        )
+
+
+def _shift_send_state(session: object, seconds: int) -> None:
+    """As if ``seconds`` had passed for the visitor's send limit."""
+    from django.db import connection
+
+    with workspace_scope(session.visitor.workspace_id), connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "UPDATE chat_visitor SET send_tat = "
+            "ARRAY(SELECT t - make_interval(secs => %s) FROM unnest(send_tat) t) WHERE id = %s",
+            [seconds, session.visitor.pk],  # type: ignore[attr-defined]
+        )
+
+
+@pytest.mark.parametrize("try_fast", [True, False], ids=["one-statement", "full-path"])
+def test_the_send_limit_refuses_the_message_over_it_and_stores_nothing(
+    alpha: Tenant, try_fast: bool
+) -> None:
+    session = open_session(alpha.brand)
+    visitor_says(session, "first", "c0")  # unlimited (trusted code): takes no place
+    for n in range(1, 4):
+        assert not _send(session, f"c{n}", try_fast=try_fast).duplicate
+    with pytest.raises(services.SendRateLimited) as refused:
+        _send(session, "c4", try_fast=try_fast)
+    assert refused.value.code == "rate_limited"
+    # 3 per 10 s: the burst is spent, the next place comes 10/3 s after the first.
+    assert refused.value.retry_after == 4
+    # A re-sent message is answered as before, never refused; the refused one was not stored.
+    again = _send(session, "c1", try_fast=try_fast)
+    assert (again.duplicate, again.message.seq) == (True, 2)
+    assert message_count() == 4
+    _shift_send_state(session, 4)
+    assert _send(session, "c4", try_fast=try_fast).message.seq == 5
+
+
+def test_the_send_limit_holds_in_every_window_and_per_visitor(alpha: Tenant) -> None:
+    session = open_session(alpha.brand)
+    visitor_says(session, "first", "c0")
+    other = open_session(alpha.brand)
+    visitor_says(other, "first", "x0")
+    for n in range(1, 4):
+        _send(session, f"c{n}")
+    _send(other, "x1")  # another visitor's place is their own
+    _shift_send_state(session, 60)  # the burst window is free again; the hour is not
+    _send(session, "c4")
+    _send(session, "c5")  # 5 in the hour
+    with pytest.raises(services.SendRateLimited) as refused:
+        _send(session, "c6")
+    # 5 per hour: one place every 720 s; the sixth would come 3 x 720 - 60 s after the first.
+    assert 655 <= refused.value.retry_after <= 661
+
+
+def test_limits_in_settings_notation_are_read_once(settings: object) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.CHAT_VISITOR_SEND_LIMITS = ("10/10seconds", "120/hour")  # type: ignore[attr-defined]
+    assert services.visitor_send_limits() == ((10, 10.0), (120, 3600.0))
+    settings.CHAT_VISITOR_SEND_LIMITS = ("2/minute",)  # type: ignore[attr-defined]
+    assert services.visitor_send_limits() == ((2, 60.0),)
+    settings.CHAT_VISITOR_SEND_LIMITS = ("0/minute",)  # type: ignore[attr-defined]
+    with pytest.raises(ImproperlyConfigured):
+        services.visitor_send_limits()
