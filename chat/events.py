@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +45,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from . import publish
 
 logger = logging.getLogger(__name__)
 
@@ -107,10 +110,25 @@ def collect(*, committed: bool = False) -> Iterator[Outbox]:
 
 
 def _send_now(group: str, event: dict[str, Any]) -> None:
+    """From sync code (a Celery task, a REST view's commit hook, a thread of a Daphne process):
+    one PUBLISH over the process's synchronous Redis client (chat/publish.py), with the same
+    single retry as ``_send_group``; the async layer only for a backend that cannot do that."""
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(_send_group)(layer, group, [event])
+    publisher = publish.publisher_for(layer)
+    if publisher is None:
+        async_to_sync(_send_group)(layer, group, [event])
+        return
+    for attempt in (1, 2):
+        try:
+            publisher.group_send(group, event)
+            return
+        except Exception:  # committed: clients catch up by gap fill, re-read or replay
+            if attempt == 2:
+                logger.exception("broadcast to %s failed", group)
+            else:
+                time.sleep(RETRY_PAUSE_SECONDS)
 
 
 def send_on_commit(group: str, event: dict[str, Any]) -> None:
