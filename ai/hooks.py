@@ -5,22 +5,45 @@ Both run inside the chat write's transaction and only schedule a task with ids a
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 
-from chat.hooks import MessageCreated, after_commit
+from chat.hooks import MessageCreated, after_commit_batched
 from chat.models import Conversation, ConversationStatus, Sender
 
 
 def enqueue_on_message(event: MessageCreated) -> None:
-    """A visitor's public message sets off the pipeline (translation, agent, suggestions)."""
+    """A visitor's public message sets off the pipeline (translation, agent, suggestions).
+
+    One task per message; messages of one workspace committed together in a busy Daphne
+    process go as one ``ai.on_messages`` task that fans them out in the worker."""
     if event.sender != Sender.VISITOR or event.is_private:
         return
-    from ai.tasks import AI_QUEUE, on_message
+    after_commit_batched(
+        ("ai.on_message", event.workspace_id), event.message_id, _enqueuer(event.workspace_id)
+    )
 
-    kwargs = {"workspace_id": event.workspace_id, "message_id": event.message_id}
-    after_commit(lambda: on_message.apply_async(kwargs=kwargs, queue=AI_QUEUE))
+
+@functools.lru_cache(maxsize=4096)
+def _enqueuer(workspace_id: int) -> Callable[[list[int]], None]:
+    def enqueue(message_ids: list[int]) -> None:
+        from ai.tasks import AI_QUEUE, on_message, on_messages
+
+        if len(message_ids) == 1:
+            on_message.apply_async(
+                kwargs={"workspace_id": workspace_id, "message_id": message_ids[0]},
+                queue=AI_QUEUE,
+            )
+        else:
+            on_messages.apply_async(
+                kwargs={"workspace_id": workspace_id, "message_ids": message_ids},
+                queue=AI_QUEUE,
+            )
+
+    return enqueue
 
 
 def enqueue_summary_on_resolve(

@@ -43,6 +43,20 @@ def on_message(*, workspace: Workspace, message_id: int) -> dict[str, Any]:
     return services.message_pipeline_run(workspace=workspace, message_id=message_id)
 
 
+@shared_task(name="ai.on_messages", **TASK_OPTIONS)
+@workspace_task
+def on_messages(*, workspace: Workspace, message_ids: list[int]) -> int:
+    """Several messages committed together (ai/hooks.py): one ``ai.on_message`` each, so every
+    message keeps its own task, time limit and acknowledgement. A rerun after a lost worker
+    enqueues them again, and ``on_message`` is idempotent."""
+    ids = [m for m in message_ids if isinstance(m, int) and not isinstance(m, bool)]
+    for message_id in ids:
+        on_message.apply_async(
+            kwargs={"workspace_id": workspace.pk, "message_id": message_id}, queue=AI_QUEUE
+        )
+    return len(ids)
+
+
 @shared_task(name="ai.summarize_conversation", **TASK_OPTIONS)
 @workspace_task
 def summarize_conversation(

@@ -8,13 +8,21 @@ the message. A receiver that raises is logged and skipped; the message is still 
 ``after_commit`` is ``transaction.on_commit``, except in a websocket consumer's DB call: there
 the job runs after commit on a background thread, off the path of the sender's ``sent`` and of
 the broadcast (a Celery publish costs milliseconds; chat/events.py ``Outbox.jobs``).
+
+``after_commit_batched`` is for work that can be done for many items at once (one Celery task
+for several messages): in a consumer, items that pile up while the background thread is busy go
+to one call; alone, an item is handled at once. Under load this is what keeps a Daphne process
+from spending a fifth of its CPU on a Celery publish per visitor message (measured with py-spy,
+docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -61,3 +69,50 @@ def after_commit(job: Callable[[], object]) -> None:
         transaction.on_commit(lambda: box.jobs.append(job))
     else:
         transaction.on_commit(job)
+
+
+BatchRunner = Callable[[list[Any]], object]
+
+#: Items of ``after_commit_batched`` waiting for the background thread, per key, in commit order.
+_pending: dict[Hashable, tuple[BatchRunner, list[Any]]] = {}
+_pending_lock = threading.Lock()
+
+#: A batch is cut at this many items (a Celery message stays small).
+BATCH_MAX = 100
+
+
+def after_commit_batched(key: Hashable, item: Any, run: BatchRunner) -> None:
+    """Once the surrounding transaction commits, ``run(items)`` with ``item`` among them: items
+    of one ``key`` committed while the consumer's background thread was busy are handed over
+    together (in commit order, at most ``BATCH_MAX`` at a time); outside a consumer,
+    ``run([item])`` on commit. ``run`` must be the same for one key."""
+    from . import events
+
+    box = events.current_outbox()
+
+    def enlist() -> None:
+        with _pending_lock:
+            _pending.setdefault(key, (run, []))[1].append(item)
+        assert box is not None
+        box.jobs.append(_drain)
+
+    if box is not None and box.committed:
+        enlist()
+    elif box is not None:
+        transaction.on_commit(enlist)
+    else:
+        transaction.on_commit(lambda: run([item]))
+
+
+def _drain() -> None:
+    """Run every pending batch (on the background thread; a later ``_drain`` whose items were
+    taken here finds nothing to do)."""
+    with _pending_lock:
+        batches = list(_pending.values())
+        _pending.clear()
+    for run, items in batches:
+        for start in range(0, len(items), BATCH_MAX):
+            try:
+                run(items[start : start + BATCH_MAX])
+            except Exception:
+                logger.exception("after-commit batch %r failed", run)
