@@ -23,7 +23,9 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,18 +73,30 @@ def _person_values(user: Any) -> list[str]:
     return [v for v in values if isinstance(v, str) and len(v.strip()) >= 2]
 
 
+#: What the pipeline reads of a message's conversation, in the same query (``load_transcript``).
+CONVERSATION_RELATED = (
+    "conversation",
+    "conversation__brand",
+    "conversation__visitor",
+    "conversation__assignee",
+)
+
+
 def load_transcript(
     conversation_id: int,
     *,
     upto_seq: int | None = None,
     include_private: bool,
     limit: int = CONTEXT_MESSAGES,
+    conversation: Conversation | None = None,
 ) -> Transcript:
     """Runs inside the workspace scope. Newest ``limit`` messages up to ``upto_seq``, oldest
-    first; private notes only when ``include_private`` (never for the visitor-facing agent)."""
-    conversation = Conversation.objects.select_related("visitor", "brand", "assignee").get(
-        pk=conversation_id
-    )
+    first; private notes only when ``include_private`` (never for the visitor-facing agent).
+    ``conversation``: already read in this transaction with ``CONVERSATION_RELATED``."""
+    if conversation is None or conversation.pk != conversation_id:
+        conversation = Conversation.objects.select_related("visitor", "brand", "assignee").get(
+            pk=conversation_id
+        )
     rows = Message.objects.filter(conversation=conversation).select_related("sender_user")
     if upto_seq is not None:
         rows = rows.filter(seq__lte=upto_seq)
@@ -287,6 +301,39 @@ class DeltaPusher:
         self.pushed += 1
 
 
+# ---------------------------------------------------------------- inbox rows
+
+
+_inbox_marks: ContextVar[set[tuple[int, int]] | None] = ContextVar("ai_inbox_marks", default=None)
+
+
+def inbox_changed(*, workspace_id: int, conversation_id: int) -> None:
+    """A conversation's inbox row changed (e.g. its language): marked for after commit, at the
+    end of the enclosing ``inbox_marks_last`` block when there is one."""
+    marks = _inbox_marks.get()
+    if marks is None:
+        events.inbox_changed_on_commit(workspace_id=workspace_id, conversation_id=conversation_id)
+    else:
+        marks.add((workspace_id, conversation_id))
+
+
+@contextmanager
+def inbox_marks_last() -> Iterator[None]:
+    """Runs inside the task's transaction. Inbox rows marked changed inside the block are marked
+    at its end, so on commit the AI frames registered meanwhile go out first and the inbox update
+    (a read of the rows, then a send) after them: an operator waits for the drafts, not for the
+    list row's language. A mark made in a step that rolled back to its savepoint only re-reads
+    the rows as committed. Nothing is marked when the block raises (the transaction is lost)."""
+    marks: set[tuple[int, int]] = set()
+    token = _inbox_marks.set(marks)
+    try:
+        yield
+    finally:
+        _inbox_marks.reset(token)
+    for workspace_id, conversation_id in sorted(marks):
+        events.inbox_changed_on_commit(workspace_id=workspace_id, conversation_id=conversation_id)
+
+
 # ---------------------------------------------------------------- artifacts
 
 
@@ -299,7 +346,7 @@ def artifact_begin(
     conversation_id: int,
     kind: str,
     key: str,
-    message_id: int | None = None,
+    message: Message | None = None,
     language: str = "",
     source_text: str = "",
     requested_by_id: int | None = None,
@@ -308,15 +355,16 @@ def artifact_begin(
 
     Inserting takes the unique idempotency key: a concurrent run with the same key waits here
     until this transaction ends. A finished artifact raises AlreadyDone; one left pending by a
-    request (an on-demand summary, a reply translation) is taken over and locked."""
+    request (an on-demand summary, a reply translation) is taken over and locked. ``message``
+    (the trigger) is also kept on the artifact object: its frame needs the seq, not a query."""
     try:
         with transaction.atomic():
-            return AIArtifact.objects.create(
+            artifact = AIArtifact.objects.create(
                 workspace_id=current_workspace_id(),
                 conversation_id=conversation_id,
                 kind=kind,
                 idempotency_key=key,
-                message_id=message_id,
+                message=message,
                 language=language,
                 source_text=source_text,
                 requested_by_id=requested_by_id,
@@ -327,7 +375,9 @@ def artifact_begin(
         if artifact.is_terminal:
             raise AlreadyDone(key) from None
         artifact.attempts += 1
-        return artifact
+        if message is not None and artifact.message_id == message.pk:
+            artifact.message = message
+    return artifact
 
 
 def record_completion(artifact: AIArtifact, completion: Completion) -> None:

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ai import selectors
+from ai import pipeline, selectors
 from ai.features.agent import run_agent
 from ai.features.common import Clock
 from ai.features.suggestions import run_suggestions
@@ -54,31 +54,30 @@ def message_pipeline_run(*, workspace: Workspace, message_id: int) -> dict[str, 
     if not workspace.is_active:
         return done
     message = (
-        Message.objects.select_related("conversation", "conversation__brand")
-        .filter(pk=message_id)
-        .first()
+        Message.objects.select_related(*pipeline.CONVERSATION_RELATED).filter(pk=message_id).first()
     )
     if message is None or message.sender != Sender.VISITOR or message.is_private:
         return done
+    with pipeline.inbox_marks_last():  # the drafts' frames before the inbox row's update
+        return _message_steps(message, done)
+
+
+def _message_steps(message: Message, done: dict[str, Any]) -> dict[str, Any]:
+    message_id = message.pk
     settings = selectors.feature_settings()
     clock = Clock()
-    visitor_language = ""
     try:
         with transaction.atomic():
             translated = run_visitor_translation(message=message, settings=settings, clock=clock)
             done["translation"] = translated.pk if translated else None
             if not settings.translation_enabled and settings.agent_enabled:
                 visitor_language_update(conversation=message.conversation, message=message)
-            state = selectors.conversation_state(message.conversation)
-            visitor_language = state.visitor_language if state else ""
     except Exception:
         logger.exception("translation of message %s failed", message_id)
     agent_outcome = None
     try:
         with transaction.atomic():
-            agent_outcome = run_agent(
-                message=message, settings=settings, visitor_language=visitor_language, clock=Clock()
-            )
+            agent_outcome = run_agent(message=message, settings=settings, clock=Clock())
             done["agent"] = agent_outcome
     except Exception:
         logger.exception("AI agent on message %s failed", message_id)

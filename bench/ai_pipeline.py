@@ -5,7 +5,11 @@ demo seed, one Daphne (the operator's inbox socket), one Celery worker consuming
 (prefork, concurrency 2 as in `make run`), the router calling the fake provider
 (tests/ai/fake_provider.py: real HTTP on 127.0.0.1, OpenAI Chat Completions with SSE streaming)
 through the real OpenAI SDK. This process writes visitor messages through chat.services (the
-same code the widget socket calls) and holds the operator socket.
+same code the widget socket calls) and holds the operator socket. By default it writes as the
+widget socket's consumer does (``--write-path socket``: the write inside ``events.collect()``,
+then ``events.flush`` from the event loop: broadcasts, the inbox batcher, then the AI enqueue on
+the chat-jobs thread); ``--write-path sync`` runs every commit hook in turn, as a REST view or a
+shell does (the inbox rows are read before the AI enqueue).
 
 Phase "overhead" (Smart Suggestions, streamed; the AI agent off so suggestions always run):
   * committed -> provider: from the message's commit (an on_commit callback registered before
@@ -293,7 +297,8 @@ def new_conversation(workspace_id: int, brand: Any, index: int) -> int:
 
 
 def visitor_writes(workspace_id: int, conversation_id: int, body: str, client_id: str) -> float:
-    """Store a visitor message; returns the wall-clock time of its commit."""
+    """Store a visitor message; returns the wall-clock time of its commit. The events and the
+    AI enqueue run in the commit hooks, one after the other (a REST view's or a shell's path)."""
     from django.db import transaction
 
     from chat.models import Conversation
@@ -309,6 +314,20 @@ def visitor_writes(workspace_id: int, conversation_id: int, body: str, client_id
                 conversation=conversation, sender="visitor", body=body, client_id=client_id
             )
     return committed[0]
+
+
+def visitor_writes_collected(
+    workspace_id: int, conversation_id: int, body: str, client_id: str
+) -> tuple[float, Any]:
+    """As a websocket consumer's DB call (chat/consumers/base.py ``_scoped_call``): the write
+    inside ``events.collect()``; the caller sends the outbox from its event loop (``flush``:
+    the broadcasts, the inbox batcher, then the after-commit jobs such as the AI enqueue on the
+    chat-jobs thread)."""
+    from chat import events
+
+    with events.collect() as outbox:
+        committed = visitor_writes(workspace_id, conversation_id, body, client_id)
+    return committed, outbox
 
 
 def provider_at(workspace_id: int, artifact_id: int) -> float | None:
@@ -364,6 +383,8 @@ async def phase_overhead(stack: Stack, args: argparse.Namespace, fake: Any) -> d
     import websockets
     from asgiref.sync import sync_to_async
 
+    from chat import events
+
     workspace_id, brand = await sync_to_async(acme)()
     await sync_to_async(set_agent)(workspace_id, brand, False)
     fake.reset()
@@ -399,9 +420,16 @@ async def phase_overhead(stack: Stack, args: argparse.Namespace, fake: Any) -> d
         while (await frames.get())[1]["type"] != "subscribed":
             pass
         seen = len(fake.arrivals)
-        committed = await sync_to_async(visitor_writes)(
-            workspace_id, conversation_id, "Hi, where is my order? It has not arrived", f"b-{index}"
-        )
+        body = "Hi, where is my order? It has not arrived"
+        if args.write_path == "socket":
+            committed, outbox = await sync_to_async(
+                visitor_writes_collected, thread_sensitive=False
+            )(workspace_id, conversation_id, body, f"b-{index}")
+            await events.flush(outbox)
+        else:
+            committed = await sync_to_async(visitor_writes)(
+                workspace_id, conversation_id, body, f"b-{index}"
+            )
         arrived, frame = await asyncio.wait_for(frames.get(), timeout=30)
         while frame.get("conversation_id") != conversation_id:
             arrived, frame = await asyncio.wait_for(frames.get(), timeout=30)
@@ -423,6 +451,7 @@ async def phase_overhead(stack: Stack, args: argparse.Namespace, fake: Any) -> d
     return {
         "samples": args.samples,
         "warmup": args.warmup,
+        "write_path": args.write_path,
         "committed_to_provider_request": _summary(to_provider),
         "last_token_to_operator_socket": _summary(to_socket),
         "worker_stages_ms": {k: _summary(v) for k, v in stages.items()},
@@ -529,6 +558,14 @@ def main() -> int:
     parser.add_argument("--kill-interval", type=float, default=0.2)
     parser.add_argument("--kill-provider-latency", type=float, default=0.4)
     parser.add_argument("--drain-timeout", type=float, default=90)
+    parser.add_argument(
+        "--write-path",
+        choices=("socket", "sync"),
+        default="socket",
+        help="socket: the visitor message is written and its events sent as the widget "
+        "socket's consumer does (collect, then flush from the event loop); sync: as a REST "
+        "view or a shell, every commit hook in turn (the inbox read before the AI enqueue)",
+    )
     parser.add_argument("--skip-kill", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
     parser.add_argument("--json", type=Path, help="write the results here")

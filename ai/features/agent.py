@@ -178,22 +178,22 @@ def _hand_off(
     )
 
 
-def run_agent(
-    *, message: Message, settings: AIFeatureSettings, visitor_language: str, clock: Clock
-) -> str | None:
+def run_agent(*, message: Message, settings: AIFeatureSettings, clock: Clock) -> str | None:
     """Answer ``message`` or hand off. Returns "answered", "handed_off" or None (not active,
-    or already done). Runs in the task's scope and transaction."""
+    or already done). Runs in the task's scope and transaction, after the visitor's language
+    was detected (translation or ``visitor_language_update``)."""
     active = agent_active(message=message, settings=settings)
     if active is None:
         return None
-    profile, _state = active
+    profile, state = active
+    visitor_language = state.visitor_language if state is not None else ""
     conversation = message.conversation
     try:
         artifact = pipeline.artifact_begin(
             conversation_id=conversation.pk,
             kind=ArtifactKind.AGENT_REPLY,
             key=f"agent:m{message.pk}",
-            message_id=message.pk,
+            message=message,
             language=visitor_language,
         )
     except pipeline.AlreadyDone:
@@ -237,7 +237,7 @@ def _answer(
 ) -> tuple[str, dict[str, Any]]:
     conversation = message.conversation
     transcript = pipeline.load_transcript(
-        conversation.pk, upto_seq=message.seq, include_private=False
+        conversation.pk, upto_seq=message.seq, include_private=False, conversation=conversation
     )
     candidates = list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
     clock.mark("transcript")

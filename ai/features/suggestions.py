@@ -44,13 +44,13 @@ def run_suggestions(
             conversation_id=conversation.pk,
             kind=ArtifactKind.SUGGESTIONS,
             key=f"suggestions:m{message.pk}",
-            message_id=message.pk,
+            message=message,
             language=settings.operator_language,
         )
     except pipeline.AlreadyDone:
         return None
     transcript = pipeline.load_transcript(
-        conversation.pk, upto_seq=message.seq, include_private=True
+        conversation.pk, upto_seq=message.seq, include_private=True, conversation=conversation
     )
     candidates = list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
     clock.mark("transcript")

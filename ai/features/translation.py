@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from ai import pipeline, prompts
@@ -91,18 +92,38 @@ def visitor_language_update(*, conversation: Conversation, message: Message) -> 
     overall = _conversation_language(conversation, message)
     confident = overall.language and overall.confidence >= CONVERSATION_MIN_CONFIDENCE
     state = ConversationAIState.objects.filter(conversation=conversation).first()
-    if confident and (state is None or state.visitor_language != overall.language):
+    changed = False
+    if confident and state is None:
+        # The conversation's first confident detection: the row is born with its language
+        # (one INSERT); a concurrent run that inserted first leaves us the locked path below.
+        try:
+            with transaction.atomic():
+                state = ConversationAIState.objects.create(
+                    conversation=conversation,
+                    workspace_id=conversation.workspace_id,
+                    visitor_language=overall.language,
+                    visitor_language_confidence=round(overall.confidence, 3),
+                )
+            changed = True
+        except IntegrityError:
+            state = None
+    if confident and not changed and (state is None or state.visitor_language != overall.language):
         # Only a change takes the row lock (most messages keep the conversation's language).
         state, _ = ConversationAIState.objects.select_for_update().get_or_create(
             conversation=conversation, defaults={"workspace_id": conversation.workspace_id}
         )
-    if confident and state is not None and state.visitor_language != overall.language:
-        state.visitor_language = overall.language
-        state.visitor_language_confidence = round(overall.confidence, 3)
-        state.save(update_fields=["visitor_language", "visitor_language_confidence"])
-        Conversation.objects.filter(pk=conversation.pk).exclude(language=overall.language).update(
-            language=overall.language
-        )
+        if state.visitor_language != overall.language:
+            state.visitor_language = overall.language
+            state.visitor_language_confidence = round(overall.confidence, 3)
+            state.save(update_fields=["visitor_language", "visitor_language_confidence"])
+            changed = True
+    if changed:
+        # ``conversation`` was read in this transaction: no UPDATE when it already says so.
+        if conversation.language != overall.language:
+            Conversation.objects.filter(pk=conversation.pk).exclude(
+                language=overall.language
+            ).update(language=overall.language)
+            conversation.language = overall.language
         events.ai_frame_on_commit(
             workspace_id=conversation.workspace_id,
             conversation_id=conversation.pk,
@@ -112,7 +133,7 @@ def visitor_language_update(*, conversation: Conversation, message: Message) -> 
                 "confidence": round(overall.confidence, 3),
             },
         )
-        events.inbox_changed_on_commit(
+        pipeline.inbox_changed(
             workspace_id=conversation.workspace_id, conversation_id=conversation.pk
         )
     known = state.visitor_language if state is not None else ""
@@ -197,7 +218,7 @@ def run_visitor_translation(
             conversation_id=conversation.pk,
             kind=ArtifactKind.TRANSLATION,
             key=f"translation:m{message.pk}:{target}",
-            message_id=message.pk,
+            message=message,
             language=target,
         )
     except pipeline.AlreadyDone:
