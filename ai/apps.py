@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
@@ -15,12 +14,6 @@ logger = logging.getLogger(__name__)
 #: connect + first query, measured on the 2-core dev VM) of every AI answer's latency.
 WORKER_CONN_MAX_AGE = 600
 
-SDK_MODULES = (
-    "openai.resources.chat.completions",
-    "openai.resources.responses",
-    "anthropic.resources.messages",
-)
-
 
 def _warm(**_: Any) -> None:
     """Load the redaction engine and the language detector before the first task (the first
@@ -33,11 +26,21 @@ def _warm(**_: Any) -> None:
 
         get_analyzer()
         detector().compute_language_confidence_values("warm up")
-        # The SDKs import their resource modules on a client's first attribute access (~40 ms).
-        for module in SDK_MODULES:
-            importlib.import_module(module)
+        _warm_sdks()
     except Exception:  # a cold start is slower, not broken
         logger.exception("warming the AI worker failed")
+
+
+def _warm_sdks() -> None:
+    """The SDKs import their resource modules on a client's first attribute access (~40 ms on
+    the first call of each process): touch them once on throwaway clients (no request is made)."""
+    import anthropic
+    import openai
+
+    with openai.OpenAI(api_key="warm-up", base_url="http://127.0.0.1:9/v1", max_retries=0) as oa:
+        _ = (oa.chat.completions, oa.responses)
+    with anthropic.Anthropic(api_key="warm-up", base_url="http://127.0.0.1:9", max_retries=0) as an:
+        _ = an.messages
 
 
 def _keep_connections() -> None:
