@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,11 @@ _pending_lock = threading.Lock()
 
 #: A batch is cut at this many items (a Celery message stays small).
 BATCH_MAX = 100
+#: Batches are handed over at most this often: the first item of a quiet moment goes at once,
+#: under load the items of up to this long go together (a Celery publish costs ≈ 1 ms of Daphne's
+#: CPU; at 250 messages/s one per message took a fifth of the process).
+BATCH_INTERVAL_SECONDS = 0.02
+_last_drain = 0.0
 
 
 def after_commit_batched(key: Hashable, item: Any, run: BatchRunner) -> None:
@@ -106,7 +112,16 @@ def after_commit_batched(key: Hashable, item: Any, run: BatchRunner) -> None:
 
 def _drain() -> None:
     """Run every pending batch (on the background thread; a later ``_drain`` whose items were
-    taken here finds nothing to do)."""
+    taken here finds nothing to do). Within ``BATCH_INTERVAL_SECONDS`` of the previous drain it
+    first waits out the rest of the interval, gathering what commits meanwhile."""
+    global _last_drain
+    with _pending_lock:
+        if not _pending:
+            return
+    pause = _last_drain + BATCH_INTERVAL_SECONDS - time.monotonic()
+    if pause > 0:
+        time.sleep(pause)
+    _last_drain = time.monotonic()
     with _pending_lock:
         batches = list(_pending.values())
         _pending.clear()

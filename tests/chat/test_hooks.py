@@ -82,3 +82,32 @@ def test_outside_a_consumer_each_item_runs_on_commit() -> None:
         assert calls == []
     assert calls == [[1], [2]]
     assert hooks._pending == {}
+
+
+def test_under_load_batches_go_at_most_once_per_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 3))
+        clock[0] += seconds
+
+    monkeypatch.setattr(hooks.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(hooks.time, "sleep", sleep)
+    monkeypatch.setattr(hooks, "_last_drain", 0.0)
+    calls: list[list[int]] = []
+
+    def commit(item: int) -> events.Outbox:
+        with events.collect(committed=True) as box:
+            hooks.after_commit_batched("k", item, calls.append)
+        return box
+
+    commit(1).jobs[0]()  # a quiet moment: at once
+    clock[0] += 0.005
+    second = commit(2)
+    commit(3)
+    second.jobs[0]()  # 5 ms after the last batch: waits 15 ms and takes both
+    assert calls == [[1], [2, 3]] and slept == [0.015]
+    clock[0] += 1.0
+    commit(4).jobs[0]()
+    assert calls[-1] == [4] and slept == [0.015]
