@@ -74,6 +74,13 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
         pubsub.shard = self
         self._pubsub = pubsub
 
+    async def publish(self, channel: str, message: bytes) -> None:
+        """Without the base class's lock: it serialised every publish of the process behind one
+        asyncio lock (a Redis round trip each) although the client has a connection pool and
+        ``_ensure_redis`` never awaits. Subscribing keeps the lock."""
+        self._ensure_redis()
+        await self._redis.publish(channel, message)
+
     def announce_recovery(self) -> None:
         loop_layer = self.channel_layer
         for queue in list(loop_layer.channels.values()):
