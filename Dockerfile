@@ -48,4 +48,4 @@ USER supportdesk:supportdesk
 EXPOSE 8000
 
 # Web by default; docker-compose.yml runs the worker, beat and migrate from this same image.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "supportdesk.asgi:application"]
+CMD ["python", "-m", "supportdesk.serve", "-b", "0.0.0.0", "-p", "8000", "supportdesk.asgi:application"]

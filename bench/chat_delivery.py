@@ -184,7 +184,7 @@ def start_daphne(server: Server) -> None:
             *pdeathsig,
             sys.executable,
             "-m",
-            "daphne",
+            "supportdesk.serve",
             "-e",
             "tcp:port=0:interface=127.0.0.1",
             "supportdesk.asgi:application",

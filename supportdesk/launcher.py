@@ -123,7 +123,10 @@ def _run_children(args: argparse.Namespace, env: dict[str, str]) -> int:
     manager = Manager()
     manager.add_process(
         "web",
-        _child(f"{python} -m daphne -b {args.host} -p {args.port} supportdesk.asgi:application"),
+        _child(
+            f"{python} -m supportdesk.serve -b {args.host} -p {args.port} "
+            "supportdesk.asgi:application"
+        ),
         env=env,
         cwd=str(ROOT),
     )

@@ -181,7 +181,7 @@ def test_app_services_run_one_image_with_production_settings(compose: dict[str, 
 def test_web_runs_daphne_on_all_interfaces_port_8000(compose: dict[str, Any]) -> None:
     web = _services(compose)["web"]
     command = _command(web)
-    assert command[0] == "daphne"
+    assert command[:3] == ["python", "-m", "supportdesk.serve"]  # Daphne on uvloop
     assert command[-1] == "supportdesk.asgi:application"
     assert command[command.index("-b") + 1] == ALL_INTERFACES
     assert command[command.index("-p") + 1] == "8000"
@@ -376,7 +376,8 @@ def test_dockerfile_runs_daphne_as_a_non_root_user() -> None:
     cmd = [rest for keyword, rest in instructions if keyword == "CMD"]
     assert len(cmd) == 1
     argv = json.loads(cmd[0])
-    assert argv[0] == "daphne" and argv[-1] == "supportdesk.asgi:application"
+    assert argv[:3] == ["python", "-m", "supportdesk.serve"]  # Daphne on uvloop
+    assert argv[-1] == "supportdesk.asgi:application"
     assert argv[argv.index("-b") + 1] == ALL_INTERFACES and argv[argv.index("-p") + 1] == "8000"
 
 

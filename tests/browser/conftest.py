@@ -78,7 +78,7 @@ def daphne_url(transactional_db: None) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "daphne",
+            "supportdesk.serve",
             "-e",
             "tcp:port=0:interface=127.0.0.1",
             "supportdesk.asgi:application",
