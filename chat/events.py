@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -246,7 +247,8 @@ def inbox_event(workspace_id: int, conversation_ids: set[int]) -> dict[str, Any]
 
     with workspace_scope(workspace_id):
         feed = selectors.inbox_feed(conversation_ids)
-    return {"type": "chat.inbox", **feed}
+    # Receivers encode the rows once per event and process (selectors.inbox_frame_text).
+    return {"type": "chat.inbox", "batch": secrets.token_hex(8), **feed}
 
 
 def _send_inbox_now(workspace_id: int, conversation_id: int) -> None:

@@ -4,6 +4,8 @@ NotFound for a missing and a foreign row. Also the wire forms of messages and in
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -164,6 +166,36 @@ def inbox_row_for(feed: dict[str, Any], row: dict[str, Any], user_id: int) -> di
     """One operator's form of a row of ``inbox_feed``."""
     counts = feed["unread"].get(str(row["id"]), {"default": 0, "users": {}})
     return {**row, "unread": counts["users"].get(str(user_id), counts["default"])}
+
+
+#: Rows of recent ``chat.inbox`` events encoded as JSON, per event ``batch`` id: every operator
+#: socket of the process receives the same event, and only ``unread`` differs between them.
+_encoded_rows: OrderedDict[str, list[str]] = OrderedDict()
+_ENCODED_KEEP = 32
+
+
+def inbox_frame_text(feed: dict[str, Any], user_id: int) -> str | None:
+    """The ``conversation`` / ``conversations`` frame of ``inbox_feed`` for one operator, as JSON
+    text. The rows are encoded once per event and process (``feed["batch"]``); each operator's
+    frame only splices in its own unread counts. None: no rows."""
+    rows = feed["rows"]
+    if not rows:
+        return None
+    batch = feed.get("batch")
+    encoded = _encoded_rows.get(batch) if isinstance(batch, str) else None
+    if encoded is None:
+        encoded = [json.dumps(row)[:-1] for row in rows]  # '{...' without the closing brace
+        if isinstance(batch, str):
+            _encoded_rows[batch] = encoded
+            while len(_encoded_rows) > _ENCODED_KEEP:
+                _encoded_rows.popitem(last=False)
+    parts = [
+        f'{text}, "unread": {inbox_row_for(feed, row, user_id)["unread"]}}}'
+        for text, row in zip(encoded, rows, strict=True)
+    ]
+    if len(parts) == 1:
+        return '{"type": "conversation", ' + parts[0][1:]
+    return '{"type": "conversations", "rows": [' + ", ".join(parts) + "]}"
 
 
 def inbox_row(*, conversation_id: int, user_id: int) -> dict[str, Any] | None:

@@ -242,11 +242,9 @@ class OperatorConsumer(ChatConsumer):
     async def chat_inbox(self, event: dict[str, Any]) -> None:
         """List rows changed (events.inbox_event): the same rows for every operator, each with
         this operator's unread count."""
-        rows = [selectors.inbox_row_for(event, row, self.user_id) for row in event["rows"]]
-        if len(rows) == 1:
-            await self.send_json({"type": "conversation", **rows[0]})
-        elif rows:
-            await self.send_json({"type": "conversations", "rows": rows})
+        text = selectors.inbox_frame_text(event, self.user_id)
+        if text is not None:
+            await self.send(text_data=text)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "workspace_id", None) is None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -319,3 +320,36 @@ async def test_a_group_event_is_decoded_once_and_each_receiver_gets_its_own_copy
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(layer.receive(outsider), 0.2)
     await layer.flush()
+
+
+def test_inbox_frames_encode_the_rows_once_and_splice_each_operators_unread() -> None:
+    from chat import selectors
+
+    feed = {
+        "batch": "b-1",
+        "rows": [{"id": 7, "preview": 'say "hi" </script>'}, {"id": 8, "preview": "é"}],
+        "unread": {
+            "7": {"default": 3, "users": {"1": 0}},
+            "8": {"default": 1, "users": {}},
+        },
+    }
+    one = json.loads(selectors.inbox_frame_text(feed, 1) or "")
+    two = json.loads(selectors.inbox_frame_text(feed, 2) or "")
+    assert one == {
+        "type": "conversations",
+        "rows": [
+            {"id": 7, "preview": 'say "hi" </script>', "unread": 0},
+            {"id": 8, "preview": "é", "unread": 1},
+        ],
+    }
+    assert [r["unread"] for r in two["rows"]] == [3, 1]
+    assert selectors._encoded_rows["b-1"]  # encoded once, reused for the second operator
+
+    single = {**feed, "batch": "b-2", "rows": feed["rows"][:1]}
+    assert json.loads(selectors.inbox_frame_text(single, 2) or "") == {
+        "type": "conversation",
+        "id": 7,
+        "preview": 'say "hi" </script>',
+        "unread": 3,
+    }
+    assert selectors.inbox_frame_text({**feed, "rows": []}, 1) is None
