@@ -70,7 +70,7 @@ async def visitor_message(
     client_id: str,
     body: str,
     limits: services.SendLimits = (),
-) -> tuple[services.MessageResult, events.Outbox] | None:
+) -> tuple[services.VisitorAnswer, events.Outbox] | None:
     """``services.message_create_from_visitor_fast`` on the event loop; None: take the full
     path. ``client_id`` and ``body`` are cleaned by the caller. Over ``limits``:
     ``services.SendRateLimited``."""

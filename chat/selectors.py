@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -238,6 +239,30 @@ def message_payload(message: Message, *, visitor: Visitor | None = None) -> dict
         "created_at": message.created_at.isoformat(),
         "ai": ai,
         "private": message.is_private,
+    }
+
+
+def visitor_message_payload_of(
+    *,
+    conversation_id: int,
+    seq: int,
+    client_id: str,
+    body: str,
+    created_at: datetime,
+    visitor_name: str,
+) -> dict[str, Any]:
+    """``message_payload`` of a visitor's public message from its values (the one-statement
+    path has no model rows); a test holds the two forms equal."""
+    return {
+        "conversation_id": conversation_id,
+        "seq": seq,
+        "client_id": client_id,
+        "sender": Sender.VISITOR.value,
+        "sender_name": visitor_name or "Visitor",
+        "body": body,
+        "created_at": created_at.isoformat(),
+        "ai": None,
+        "private": False,
     }
 
 

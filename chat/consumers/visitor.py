@@ -258,12 +258,12 @@ class VisitorConsumer(ChatConsumer):
         )
         if outcome is None:
             return None
-        result, outbox = outcome
+        answer, outbox = outcome
         await events.flush(outbox)
         return {
-            "seq": result.message.seq,
-            "duplicate": result.duplicate,
-            "conversation_id": result.conversation.pk,
+            "seq": answer.seq,
+            "duplicate": answer.duplicate,
+            "conversation_id": answer.conversation_id,
         }
 
     async def on_typing(self, content: dict[str, Any]) -> None:

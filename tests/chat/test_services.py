@@ -302,3 +302,27 @@ def test_limits_in_settings_notation_are_read_once(settings: object) -> None:
     settings.CHAT_VISITOR_SEND_LIMITS = ("0/minute",)  # type: ignore[attr-defined]
     with pytest.raises(ImproperlyConfigured):
         services.visitor_send_limits()
+
+
+@pytest.mark.parametrize("name", ["Jane", ""])
+def test_the_one_statement_paths_payload_is_the_model_payload(alpha: Tenant, name: str) -> None:
+    """chat.selectors.visitor_message_payload_of (no model rows) must stay what message_payload
+    makes of the stored row."""
+    from chat import selectors
+
+    session = open_session(alpha.brand, name=name)
+    visitor_says(session, "Hi", "c1")
+    with workspace_scope(alpha.workspace.pk):
+        result = services.message_create_from_visitor(
+            visitor_id=session.visitor.pk, client_id="c2", body="Still there?"
+        )
+        stored = Message.objects.select_related("conversation__visitor").get(pk=result.message.pk)
+    from_model = selectors.message_payload(stored, visitor=stored.conversation.visitor)
+    assert from_model == selectors.visitor_message_payload_of(
+        conversation_id=stored.conversation_id,
+        seq=stored.seq,
+        client_id=stored.client_id,
+        body=stored.body,
+        created_at=stored.created_at,
+        visitor_name=name,
+    )
