@@ -473,6 +473,8 @@ async def scenario_sustained(clients: Clients, args: argparse.Namespace) -> dict
     load_before = os.getloadavg()
     cpu_daphne = psutil.Process(clients.server.daphne_pid())
     cpu_before = cpu_daphne.cpu_times()
+    client_cpu_before = time.process_time()
+    machine_before = psutil.cpu_times()
     await asyncio.gather(*(sender(i) for i in range(len(pairs))))
     send_end = time.perf_counter()
     sent_ids = [f"sus{i}-m{n}" for i in range(len(pairs)) for n in range(counts[i])]
@@ -495,6 +497,12 @@ async def scenario_sustained(clients: Clients, args: argparse.Namespace) -> dict
         and tracker.sent_ns[c] + tracker.latencies_ns[c] <= int(send_end * 1e9)
     )
     cpu_after = cpu_daphne.cpu_times()
+    client_cpu_s = time.process_time() - client_cpu_before
+    machine_after = psutil.cpu_times()
+    machine_total = sum(machine_after) - sum(machine_before)
+    machine_idle = (machine_after.idle + machine_after.iowait) - (
+        machine_before.idle + machine_before.iowait
+    )
     start_ns = int(start * 1e9)
     last_ns = tracker.last_arrival_ns
     lost = [cid for cid in sent_ids if cid not in tracker.arrivals]
@@ -533,6 +541,14 @@ async def scenario_sustained(clients: Clients, args: argparse.Namespace) -> dict
         "daphne_cpu_s": round(
             (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system), 2
         ),
+        "daphne_cpu_ms_per_message": round(
+            1000
+            * ((cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system))
+            / max(1, len(sent_ids)),
+            2,
+        ),
+        "client_cpu_s": round(client_cpu_s, 2),
+        "machine_cpu_busy_pct": round(100 * (1 - machine_idle / max(1e-9, machine_total)), 1),
         "operator_other_frames": dict(tracker.other_frames),
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
