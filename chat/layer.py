@@ -7,6 +7,12 @@ so under load a Daphne process fell behind and the per-channel capacity started 
 messages live, pub/sub all of them). Pub/sub pushes every event to the subscribed process in one
 hop and has no capacity to overflow.
 
+A group event is delivered to the publishing event loop's own members directly
+(``_LoopLayer.group_send``) while it is published; Redis's copy carries the publisher's origin
+mark and is dropped there, while every other process (and event loop) receives it from Redis as
+before. One Daphne process serving both sides of a chat thus skips the hop through its
+subscriber connection, and decodes each event once.
+
 What pub/sub does not do is keep an event published while Redis is unreachable. Nothing depends
 on that: every message is in PostgreSQL before it is broadcast. When a process's subscriber
 connection comes back after a failure, every consumer of that process receives a
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from typing import Any
 
 from channels_redis.pubsub import (
@@ -32,6 +39,12 @@ from redis.asyncio.client import PubSub
 logger = logging.getLogger(__name__)
 
 RECOVERED_EVENT = {"type": "chat.layer_recovered"}
+
+#: Group events this process's layer publishes start with ORIGIN_MARK and the publishing loop
+#: layer's random id (ORIGIN_LENGTH bytes in all): 0xc1 is never the first byte of a msgpack
+#: value, so unmarked publishes (chat/publish.py, other versions) are still read as they are.
+ORIGIN_MARK = b"\xc1"
+ORIGIN_LENGTH = 9
 
 
 class _Decoded:
@@ -96,13 +109,18 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
         if isinstance(name, bytes):
             name = name.decode()
         loop_layer = self.channel_layer
+        data = message["data"]
+        if data[:1] == ORIGIN_MARK:
+            if data[:ORIGIN_LENGTH] == loop_layer.origin:
+                return  # our own group_send: its members here have it already
+            data = data[ORIGIN_LENGTH:]
         if name in loop_layer.channels:
             receivers = [name]
         else:
             receivers = [c for c in loop_layer.groups.get(name, ()) if c in loop_layer.channels]
         if not receivers:
             return
-        decoded = _Decoded(loop_layer.channel_layer.deserialize(message["data"]))
+        decoded = _Decoded(loop_layer.channel_layer.deserialize(data))
         for channel in receivers:
             loop_layer.channels[channel].put_nowait(decoded)
 
@@ -110,8 +128,25 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
 class _LoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.origin = ORIGIN_MARK + secrets.token_bytes(ORIGIN_LENGTH - 1)
         shards: list[Any] = getattr(self, "_shards")  # noqa: B009 (untyped base class)
         self._shards: list[Any] = [_Shard(shard.host, self) for shard in shards]
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        """Delivered to this layer's own members at once and published with this layer's origin
+        mark for everyone else; the members here drop the copy Redis sends back. Local sockets
+        do not wait for Redis at all, and the event is decoded once here instead of read and
+        decoded again from the subscriber connection. If the publish fails the caller sends
+        again (chat/events.py): local members may then get the event twice, which they
+        tolerate (messages are dropped by seq; the other events are idempotent)."""
+        channel = self._get_group_channel_name(group)
+        data = self.channel_layer.serialize(message)
+        members = [c for c in self.groups.get(channel, ()) if c in self.channels]
+        if members:
+            decoded = _Decoded(self.channel_layer.deserialize(data))
+            for member in members:
+                self.channels[member].put_nowait(decoded)
+        await self._get_shard(channel).publish(channel, self.origin + data)
 
     def announce_recovery(self) -> None:
         """Tell every consumer of this event loop to re-read (also used by tests)."""

@@ -353,3 +353,40 @@ def test_inbox_frames_encode_the_rows_once_and_splice_each_operators_unread() ->
         "unread": 3,
     }
     assert selectors.inbox_frame_text({**feed, "rows": []}, 1) is None
+
+
+@pytest.mark.asyncio
+async def test_a_local_member_gets_a_group_event_once_without_the_redis_echo() -> None:
+    layer = get_channel_layer()
+    member = await layer.new_channel()
+    await layer.group_add("w1.local-once", member)
+    await layer.group_send("w1.local-once", {"type": "chat.x", "n": 1})
+    assert await asyncio.wait_for(layer.receive(member), TIMEOUT) == {"type": "chat.x", "n": 1}
+    with pytest.raises(asyncio.TimeoutError):  # Redis's copy of our own publish is dropped
+        await asyncio.wait_for(layer.receive(member), 0.3)
+    await layer.flush()
+
+
+@pytest.mark.asyncio
+async def test_events_of_other_publishers_arrive_through_redis_our_own_do_not() -> None:
+    from chat import layer as chat_layer
+
+    layer = get_channel_layer()
+    loop_layer = layer._get_layer()
+    member = await layer.new_channel()
+    await layer.group_add("w1.origins", member)
+    channel = loop_layer._get_group_channel_name("w1.origins")
+    redis = loop_layer._get_shard(channel)._redis
+    other_origin = chat_layer.ORIGIN_MARK + b"\x00" * (chat_layer.ORIGIN_LENGTH - 1)
+    assert other_origin != loop_layer.origin
+    for data in (
+        other_origin + layer.serialize({"type": "chat.x", "from": "another process"}),
+        loop_layer.origin + layer.serialize({"type": "chat.x", "from": "ourselves"}),
+        layer.serialize({"type": "chat.x", "from": "an unmarked publisher"}),
+    ):
+        await redis.publish(channel, data)
+    got = [await asyncio.wait_for(layer.receive(member), TIMEOUT) for _ in range(2)]
+    assert [e["from"] for e in got] == ["another process", "an unmarked publisher"]
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(layer.receive(member), 0.3)
+    await layer.flush()
