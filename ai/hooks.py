@@ -6,7 +6,6 @@ Both run inside the chat write's transaction and only schedule a task with ids a
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -23,27 +22,23 @@ def enqueue_on_message(event: MessageCreated) -> None:
     if event.sender != Sender.VISITOR or event.is_private:
         return
     after_commit_batched(
-        ("ai.on_message", event.workspace_id), event.message_id, _enqueuer(event.workspace_id)
+        ("ai.on_message", event.workspace_id),
+        event.message_id,
+        functools.partial(_enqueue_messages, event.workspace_id),
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _enqueuer(workspace_id: int) -> Callable[[list[int]], None]:
-    def enqueue(message_ids: list[int]) -> None:
-        from ai.tasks import AI_QUEUE, on_message, on_messages
+def _enqueue_messages(workspace_id: int, message_ids: list[int]) -> None:
+    from ai.tasks import AI_QUEUE, on_message, on_messages
 
-        if len(message_ids) == 1:
-            on_message.apply_async(
-                kwargs={"workspace_id": workspace_id, "message_id": message_ids[0]},
-                queue=AI_QUEUE,
-            )
-        else:
-            on_messages.apply_async(
-                kwargs={"workspace_id": workspace_id, "message_ids": message_ids},
-                queue=AI_QUEUE,
-            )
-
-    return enqueue
+    if len(message_ids) == 1:
+        on_message.apply_async(
+            kwargs={"workspace_id": workspace_id, "message_id": message_ids[0]}, queue=AI_QUEUE
+        )
+    else:
+        on_messages.apply_async(
+            kwargs={"workspace_id": workspace_id, "message_ids": message_ids}, queue=AI_QUEUE
+        )
 
 
 def enqueue_summary_on_resolve(

@@ -163,10 +163,15 @@ def inbox_feed(conversation_ids: set[int]) -> dict[str, Any]:
     return {"rows": out_rows, "unread": unread}
 
 
+def inbox_unread_for(feed: dict[str, Any], conversation_id: int, user_id: int) -> int:
+    """One operator's unread count for a row of ``inbox_feed``."""
+    counts = feed["unread"].get(str(conversation_id), {"default": 0, "users": {}})
+    return int(counts["users"].get(str(user_id), counts["default"]))
+
+
 def inbox_row_for(feed: dict[str, Any], row: dict[str, Any], user_id: int) -> dict[str, Any]:
     """One operator's form of a row of ``inbox_feed``."""
-    counts = feed["unread"].get(str(row["id"]), {"default": 0, "users": {}})
-    return {**row, "unread": counts["users"].get(str(user_id), counts["default"])}
+    return {**row, "unread": inbox_unread_for(feed, row["id"], user_id)}
 
 
 #: Rows of recent ``chat.inbox`` events encoded as JSON, per event ``batch`` id: every operator
@@ -191,7 +196,7 @@ def inbox_frame_text(feed: dict[str, Any], user_id: int) -> str | None:
             while len(_encoded_rows) > _ENCODED_KEEP:
                 _encoded_rows.popitem(last=False)
     parts = [
-        f'{text}, "unread": {inbox_row_for(feed, row, user_id)["unread"]}}}'
+        f'{text}, "unread": {inbox_unread_for(feed, row["id"], user_id)}}}'
         for text, row in zip(encoded, rows, strict=True)
     ]
     if len(parts) == 1:

@@ -362,7 +362,7 @@ def _send_take(visitor_id: int, limits: SendLimits) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT chat_visitor_send_take(%s, %s::bigint[], %s::float8[])",
-            [visitor_id, [c for c, _s in limits], [float(s) for _c, s in limits]],
+            [visitor_id, *_limit_arrays(limits)],
         )
         (wait,) = cursor.fetchone()
     if wait > 0:
@@ -476,9 +476,13 @@ def visitor_message_params(
         client_id,
         body,
         LAST_SEEN_RESOLUTION,
-        [count for count, _seconds in limits],
-        [float(seconds) for _count, seconds in limits],
+        *_limit_arrays(limits),
     ]
+
+
+def _limit_arrays(limits: SendLimits) -> tuple[list[int], list[float]]:
+    """The limits as the SQL functions take them: counts and window seconds."""
+    return [count for count, _seconds in limits], [float(s) for _count, s in limits]
 
 
 @dataclass(frozen=True)

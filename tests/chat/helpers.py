@@ -48,6 +48,10 @@ def visitor_says(session: VisitorSession, body: str, client_id: str) -> Message:
         ).message
 
 
+async_open_session = sync_to_async(open_session)
+async_visitor_says = sync_to_async(visitor_says)
+
+
 def operator_says(conversation: Conversation, user: Any, body: str, **fields: Any) -> Message:
     with workspace_scope(conversation.workspace_id):
         return message_create(

@@ -12,17 +12,14 @@ from tests.tenants.api_helpers import Tenant
 
 from .helpers import (
     TIMEOUT,
+    async_open_session,
+    async_visitor_says,
     connected_visitor,
     next_of,
-    open_session,
     operator_socket,
-    visitor_says,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-async_open_session = sync_to_async(open_session)
-async_visitor_says = sync_to_async(visitor_says)
 
 
 async def test_suspending_a_workspace_closes_its_widget_sockets_at_once(

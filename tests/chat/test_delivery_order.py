@@ -19,6 +19,8 @@ from tests.tenants.api_helpers import Tenant
 
 from .helpers import (
     TIMEOUT,
+    async_open_session,
+    async_visitor_says,
     connected_visitor,
     next_of,
     open_session,
@@ -26,9 +28,6 @@ from .helpers import (
     operator_socket,
     visitor_says,
 )
-
-async_open_session = sync_to_async(open_session)
-async_visitor_says = sync_to_async(visitor_says)
 
 
 def _msg(seq: int, prev: int) -> dict[str, Any]:

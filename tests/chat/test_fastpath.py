@@ -15,18 +15,15 @@ from tests.tenants.api_helpers import Tenant
 
 from .helpers import (
     TIMEOUT,
+    async_open_session,
+    async_visitor_says,
     connected_visitor,
     next_of,
-    open_session,
     operator_socket,
     stored_bodies,
-    visitor_says,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-async_open_session = sync_to_async(open_session)
-async_visitor_says = sync_to_async(visitor_says)
 
 
 @pytest_asyncio.fixture

@@ -11,21 +11,18 @@ from tests.tenants.api_helpers import Tenant
 
 from .helpers import (
     TIMEOUT,
+    async_open_session,
+    async_visitor_says,
     chat_snapshot,
     connected_visitor,
     message_count,
     next_of,
-    open_session,
     operator_socket,
     set_status,
     stored_bodies,
-    visitor_says,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-async_open_session = sync_to_async(open_session)
-async_visitor_says = sync_to_async(visitor_says)
 
 
 async def test_refusals_not_signed_in_not_a_member_unknown_and_foreign_origin(

@@ -13,22 +13,20 @@ from tests.tenants.api_helpers import Tenant
 
 from .helpers import (
     TIMEOUT,
+    async_open_session,
+    async_visitor_says,
     chat_snapshot,
     connected_visitor,
     message_count,
     next_of,
-    open_session,
     operator_says,
     set_status,
     stored_bodies,
-    visitor_says,
     visitor_socket,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
-async_open_session = sync_to_async(open_session)
-async_visitor_says = sync_to_async(visitor_says)
 async_operator_says = sync_to_async(operator_says)
 
 
