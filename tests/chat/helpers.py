@@ -48,6 +48,19 @@ def visitor_says(session: VisitorSession, body: str, client_id: str) -> Message:
         ).message
 
 
+def wait_for_background_db_work() -> None:
+    """Let the consumers' DB threads and after-commit thread finish what a test left running
+    (an inbox batch, an AI enqueue): a query still in flight when the test database is flushed
+    can deadlock the flush's TRUNCATE."""
+    from chat import events
+    from chat.consumers import base
+
+    for executor in (base._executor, events._jobs_executor):
+        if executor.cache_info().currsize:
+            executor().shutdown(wait=True)
+            executor.cache_clear()
+
+
 async_open_session = sync_to_async(open_session)
 async_visitor_says = sync_to_async(visitor_says)
 
