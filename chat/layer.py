@@ -36,6 +36,8 @@ from channels_redis.pubsub import (
 )
 from redis.asyncio.client import PubSub
 
+from .layer_wire import Publisher
+
 logger = logging.getLogger(__name__)
 
 RECOVERED_EVENT = {"type": "chat.layer_recovered"}
@@ -74,7 +76,12 @@ class _RecoveringPubSub(PubSub):  # type: ignore[misc]
 
 
 class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
-    """A shard whose subscriber connection announces its reconnections."""
+    """A shard whose subscriber connection announces its reconnections and whose publishes go
+    over a pipelined connection of their own (chat/layer_wire.py) where the host allows."""
+
+    def __init__(self, host: Any, channel_layer: Any) -> None:
+        super().__init__(host, channel_layer)
+        self._publisher = Publisher.for_host(host)
 
     def _ensure_redis(self) -> None:
         if self._redis is not None:
@@ -91,8 +98,16 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
         """Without the base class's lock: it serialised every publish of the process behind one
         asyncio lock (a Redis round trip each) although the client has a connection pool and
         ``_ensure_redis`` never awaits. Subscribing keeps the lock."""
+        if self._publisher is not None:
+            await self._publisher.publish(channel.encode(), message)
+            return
         self._ensure_redis()
         await self._redis.publish(channel, message)
+
+    async def flush(self) -> None:
+        await super().flush()
+        if self._publisher is not None:
+            await self._publisher.close()
 
     def announce_recovery(self) -> None:
         loop_layer = self.channel_layer
@@ -171,3 +186,15 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]
             self._layers[loop] = layer
             _wrap_close(self, loop)
         return layer  # type: ignore[no-any-return]
+
+    def channel_queue(self, channel: str) -> asyncio.Queue[Any]:
+        """The queue this event loop's layer delivers ``channel``'s events into (created by
+        ``new_channel``). A consumer that waits on it directly (consumers/base.py) takes events
+        without ``receive``'s task per event; it reads them with ``deserialize`` and must call
+        ``close_channel`` when it ends, as ``receive`` does when it is cancelled."""
+        return self._get_layer().channels[channel]  # type: ignore[no-any-return]
+
+    async def close_channel(self, channel: str) -> None:
+        layer = self._get_layer()
+        if layer.channels.pop(channel, None) is not None:
+            await layer._get_shard(channel).unsubscribe(channel)

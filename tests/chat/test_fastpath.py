@@ -3,6 +3,7 @@ make run; the test settings switch it off elsewhere because its pool belongs to 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -106,4 +107,43 @@ async def test_the_send_limit_applies_on_the_event_loop_path(alpha: Tenant, fast
     assert error["retry_after"] == 1  # 10 per 10 s: then one place a second
     assert (again["seq"], again["duplicate"]) == (11, True)  # a re-send is answered, not refused
     assert len(await sync_to_async(stored_bodies)(conversation_id)) == 11
+    await visitor.disconnect()
+
+
+def _terminate(pids: list[int]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+async def test_a_broken_connection_takes_the_full_path_and_is_reopened(
+    alpha: Tenant, fast: None
+) -> None:
+    session = await async_open_session(alpha.brand)
+    conversation_id = (await async_visitor_says(session, "Hello", "c-0")).conversation_id
+    visitor, _ = await connected_visitor(alpha.brand.widget_key, session.token, last_seq=1)
+    await visitor.send_json_to({"type": "send", "client_id": "c-1", "body": "one"})
+    assert (await next_of(visitor, "sent"))["seq"] == 2
+    lanes = fastpath._lanes[asyncio.get_running_loop()]
+    killed = [lane.conn.info.backend_pid for lane in lanes.all if lane.conn is not None]
+    assert killed  # the first message went through a lane
+    await sync_to_async(_terminate)(killed)
+
+    await visitor.send_json_to({"type": "send", "client_id": "c-2", "body": "two"})
+    second = await next_of(visitor, "sent")
+    await visitor.send_json_to({"type": "send", "client_id": "c-3", "body": "three"})
+    third = await next_of(visitor, "sent")
+
+    assert (second["seq"], second["duplicate"]) == (3, False)  # answered by the full path
+    assert (third["seq"], third["duplicate"]) == (4, False)
+    reopened = [lane.conn.info.backend_pid for lane in lanes.all if lane.conn is not None]
+    assert reopened and not set(reopened) & set(killed)
+    assert await sync_to_async(stored_bodies)(conversation_id) == [
+        (1, "Hello"),
+        (2, "one"),
+        (3, "two"),
+        (4, "three"),
+    ]
     await visitor.disconnect()
