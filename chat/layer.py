@@ -36,7 +36,7 @@ from channels_redis.pubsub import (
 )
 from redis.asyncio.client import PubSub
 
-from .layer_wire import Publisher
+from .layer_wire import Publisher, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +76,33 @@ class _RecoveringPubSub(PubSub):  # type: ignore[misc]
 
 
 class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
-    """A shard whose subscriber connection announces its reconnections and whose publishes go
-    over a pipelined connection of their own (chat/layer_wire.py) where the host allows."""
+    """A shard whose subscriber connection announces its reconnections. Where the host allows
+    (chat/layer_wire.py), publishes go over a pipelined connection of their own and messages
+    are read by a subscriber of its own; otherwise through redis-py's client."""
 
     def __init__(self, host: Any, channel_layer: Any) -> None:
         super().__init__(host, channel_layer)
         self._publisher = Publisher.for_host(host)
+        self._subscriber = Subscriber.for_host(
+            host, on_message=self._wire_message, on_reconnect=self.announce_recovery
+        )
+
+    async def subscribe(self, channel: str) -> None:
+        if self._subscriber is None:
+            await super().subscribe(channel)
+            return
+        await self._subscriber.subscribe(channel.encode())
+        self._subscribed_to.add(channel)
+
+    async def unsubscribe(self, channel: str) -> None:
+        if self._subscriber is None:
+            await super().unsubscribe(channel)
+            return
+        await self._subscriber.unsubscribe(channel.encode())
+        self._subscribed_to.discard(channel)
+
+    def _wire_message(self, channel: bytes, data: bytes) -> None:
+        self._deliver(channel.decode(), data)
 
     def _ensure_redis(self) -> None:
         if self._redis is not None:
@@ -108,6 +129,8 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
         await super().flush()
         if self._publisher is not None:
             await self._publisher.close()
+        if self._subscriber is not None:
+            await self._subscriber.close()
 
     def announce_recovery(self) -> None:
         loop_layer = self.channel_layer
@@ -121,10 +144,10 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
         if message is None:
             return
         name = message["channel"]
-        if isinstance(name, bytes):
-            name = name.decode()
+        self._deliver(name.decode() if isinstance(name, bytes) else name, message["data"])
+
+    def _deliver(self, name: str, data: bytes) -> None:
         loop_layer = self.channel_layer
-        data = message["data"]
         if data[:1] == ORIGIN_MARK:
             if data[:ORIGIN_LENGTH] == loop_layer.origin:
                 return  # our own group_send: its members here have it already

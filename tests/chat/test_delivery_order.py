@@ -375,7 +375,7 @@ async def test_events_of_other_publishers_arrive_through_redis_our_own_do_not() 
     member = await layer.new_channel()
     await layer.group_add("w1.origins", member)
     channel = loop_layer._get_group_channel_name("w1.origins")
-    redis = loop_layer._get_shard(channel)._redis
+    shard = loop_layer._get_shard(channel)  # publishes the bytes as they are
     other_origin = chat_layer.ORIGIN_MARK + b"\x00" * (chat_layer.ORIGIN_LENGTH - 1)
     assert other_origin != loop_layer.origin
     for data in (
@@ -383,7 +383,7 @@ async def test_events_of_other_publishers_arrive_through_redis_our_own_do_not() 
         loop_layer.origin + layer.serialize({"type": "chat.x", "from": "ourselves"}),
         layer.serialize({"type": "chat.x", "from": "an unmarked publisher"}),
     ):
-        await redis.publish(channel, data)
+        await shard.publish(channel, data)
     got = [await asyncio.wait_for(layer.receive(member), TIMEOUT) for _ in range(2)]
     assert [e["from"] for e in got] == ["another process", "an unmarked publisher"]
     with pytest.raises(asyncio.TimeoutError):

@@ -1,6 +1,6 @@
-"""The channel layer's PUBLISH connection (chat/layer_wire.py) against the real Redis: what it
-sends, AUTH, a lost connection, a Redis that stops answering, and the hosts it leaves to
-redis-py."""
+"""The channel layer's own Redis connections (chat/layer_wire.py) against the real Redis: what
+the publisher sends, AUTH, a lost connection, a Redis that stops answering, the subscriber's
+delivery, reconnection and re-subscription, and the hosts both leave to redis-py."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import redis
 from django.conf import settings
 from redis.connection import Connection
 
-from chat.layer_wire import Publisher, PublishFailed, pack
+from chat.layer_wire import Publisher, PublishFailed, Subscriber, pack
 
 WAIT = 5.0
 
@@ -164,7 +164,105 @@ def test_which_hosts_it_takes(host: Any, kept: bool) -> None:
     assert (Publisher.for_host(host) is not None) is kept
 
 
-def test_the_layer_of_this_deployment_uses_it() -> None:
+def test_the_layer_of_this_deployment_uses_them() -> None:
     host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
     publisher = Publisher.for_host(host)
+    subscriber = Subscriber.for_host(host, on_message=print, on_reconnect=print)
     assert publisher is not None and publisher.timeout == float(host["socket_timeout"])
+    assert subscriber is not None and subscriber.timeout == float(host["socket_timeout"])
+
+
+class _Heard:
+    def __init__(self) -> None:
+        self.messages: list[tuple[bytes, bytes]] = []
+        self.reconnects = 0
+
+    def message(self, channel: bytes, data: bytes) -> None:
+        self.messages.append((channel, data))
+
+    def reconnected(self) -> None:
+        self.reconnects += 1
+
+    async def until(self, count: int) -> list[tuple[bytes, bytes]]:
+        await asyncio.wait_for(_until(lambda: len(self.messages) >= count), WAIT)
+        return self.messages
+
+
+def _subscriber(heard: _Heard, url: str | None = None, timeout: float = 15) -> Subscriber:
+    return Subscriber(
+        url or _address(),
+        on_message=heard.message,
+        on_reconnect=heard.reconnected,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.asyncio
+async def test_subscriber_gets_its_channels_messages_in_order_until_it_unsubscribes() -> None:
+    heard = _Heard()
+    subscriber = _subscriber(heard)
+    mine, other = f"test-sub-{secrets.token_hex(4)}".encode(), b"test-sub-not-mine"
+    admin = _client()
+    try:
+        await subscriber.subscribe(mine)
+        for n in range(20):
+            admin.publish(other, b"x")
+            admin.publish(mine, b"m%d" % n)
+        assert await heard.until(20) == [(mine, b"m%d" % n) for n in range(20)]
+        await subscriber.unsubscribe(mine)
+        await asyncio.sleep(0.1)
+        assert admin.publish(mine, b"after") == 0
+        assert heard.reconnects == 0
+    finally:
+        await subscriber.close()
+
+
+@pytest.mark.asyncio
+async def test_subscriber_reconnects_subscribes_again_and_says_so() -> None:
+    heard = _Heard()
+    subscriber = _subscriber(heard)
+    channels = [f"test-sub-{secrets.token_hex(4)}".encode() for _ in range(3)]
+    admin = _client()
+    try:
+        for channel in channels:
+            await subscriber.subscribe(channel)
+        admin.publish(channels[0], b"before")
+        await heard.until(1)
+        first = subscriber._wire
+        assert first is not None
+        assert admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub") >= 1
+        await asyncio.wait_for(_until(lambda: heard.reconnects == 1), WAIT)
+        assert subscriber._wire is not first
+        await asyncio.wait_for(
+            _until(lambda: admin.pubsub_numsub(*channels) == [(c, 1) for c in channels]), WAIT
+        )
+        for channel in channels:
+            admin.publish(channel, b"after")
+        assert await heard.until(4) == [(channels[0], b"before")] + [
+            (channel, b"after") for channel in channels
+        ]
+    finally:
+        await subscriber.close()
+    gone = [(c, 0) for c in channels]  # closed: Redis forgets the subscriptions
+    await asyncio.wait_for(_until(lambda: admin.pubsub_numsub(*channels) == gone), WAIT)
+
+
+@pytest.mark.asyncio
+async def test_subscriber_drops_a_connection_that_goes_silent_and_connects_again() -> None:
+    accepted: list[int] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        await reader.read(-1)  # reads everything, answers nothing (not even PING)
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    heard = _Heard()
+    subscriber = _subscriber(heard, f"redis://127.0.0.1:{port}/0", timeout=0.3)
+    try:
+        await subscriber.subscribe(b"c")
+        await asyncio.wait_for(_until(lambda: len(accepted) >= 2), WAIT)
+        assert heard.reconnects >= 1
+    finally:
+        await subscriber.close()
+        server.close()
