@@ -2,10 +2,11 @@
 
 Everything real except the model: embedded PostgreSQL + Redis (temp dir), migrations and the
 demo seed, one Daphne (the operator's inbox socket), one Celery worker consuming queue "ai"
-(prefork, concurrency 2 as in `make run`), the router calling the fake provider
-(tests/ai/fake_provider.py: real HTTP on 127.0.0.1, OpenAI Chat Completions with SSE streaming)
-through the real OpenAI SDK. This process writes visitor messages through chat.services (the
-same code the widget socket calls) and holds the operator socket. By default it writes as the
+(prefork, concurrency 2 as in `make run`; DEBUG off as deployed, ``--debug`` for make run's),
+the router calling the fake provider (tests/ai/fake_provider.py: real HTTP on 127.0.0.1, OpenAI
+Chat Completions with SSE streaming) through the real OpenAI SDK. This process writes visitor
+messages through chat.services (the same code the widget socket calls) and holds the operator
+socket. By default it writes as the
 widget socket's consumer does (``--write-path socket``: the write inside ``events.collect()``,
 then ``events.flush`` from the event loop: broadcasts, the inbox batcher, then the AI enqueue on
 the chat-jobs thread); ``--write-path sync`` runs every commit hook in turn, as a REST view or a
@@ -64,8 +65,12 @@ DRAFTS = [
     "Orders ship within 2 working days; the tracking link follows by email.",
     "Could you give me your order number so I can check it?",
 ]
-WORKER_SETTINGS = """\
+#: Daphne and this process (the writes the widget socket's consumer would make).
+BENCH_SETTINGS = """\
 from supportdesk.settings.local import *  # noqa: F403
+"""
+WORKER_SETTINGS = """\
+from ai_bench_settings import *  # noqa: F403
 
 # Benchmark only: a short visibility timeout and a sweep every second, so the tasks of a
 # SIGKILLed worker come back within seconds instead of minutes.
@@ -103,7 +108,7 @@ def _summary(values: list[float]) -> dict[str, Any]:
 class Stack:
     """Services, Daphne and the worker, all children of this process."""
 
-    def __init__(self, tmp: Path, fake_url: str) -> None:
+    def __init__(self, tmp: Path, fake_url: str, *, debug: bool = False) -> None:
         self.tmp = tmp
         _say(f"starting PostgreSQL + Redis in {tmp}")
         self.services = embedded.start_services(tmp / "services")
@@ -115,11 +120,16 @@ class Stack:
         (devdata / "field_keys").write_text(Fernet.generate_key().decode() + "\n")
         settings_dir = tmp / "settings"
         settings_dir.mkdir()
+        # As deployed (production settings have DEBUG off, as in bench/chat_delivery.py);
+        # --debug measures make run's DEBUG=True (every query also logged in memory).
+        debug_line = f"DEBUG = {bool(debug)}\n"
+        (settings_dir / "ai_bench_settings.py").write_text(BENCH_SETTINGS + debug_line)
         (settings_dir / "ai_bench_worker_settings.py").write_text(WORKER_SETTINGS)
         self.env = dict(os.environ)
+        self.settings_dir = settings_dir
         self.env.update(self.services.environ())
         self.env.update(
-            DJANGO_SETTINGS_MODULE="supportdesk.settings.local",
+            DJANGO_SETTINGS_MODULE="ai_bench_settings",
             SUPPORTDESK_DEVDATA=str(devdata),
             PYTHONUNBUFFERED="1",
             PYTHONFAULTHANDLER="1",
@@ -138,7 +148,12 @@ class Stack:
             ),
             FAKE_PLATFORM_KEY="sk-bench-0000",
         )
-        owner = dict(self.env, DATABASE_URL=self.env["DATABASE_OWNER_URL"])
+        # seed_demo creates known passwords and runs only with DEBUG (make run's settings).
+        owner = dict(
+            self.env,
+            DATABASE_URL=self.env["DATABASE_OWNER_URL"],
+            DJANGO_SETTINGS_MODULE="supportdesk.settings.local",
+        )
         manage = [sys.executable, str(ROOT / "manage.py")]
         _say("migrate (owner role) + seed_demo")
         for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--origin", ORIGIN]):
@@ -256,10 +271,11 @@ class Stack:
 # ------------------------------------------------------------------ in-process Django (writes)
 
 
-def django_setup(env: dict[str, str]) -> None:
+def django_setup(env: dict[str, str], settings_dir: Path) -> None:
     for key in ("DATABASE_URL", "REDIS_URL", "SUPPORTDESK_DEVDATA", "AI_ENDPOINTS"):
         os.environ[key] = env[key]
-    os.environ["DJANGO_SETTINGS_MODULE"] = "supportdesk.settings.local"
+    sys.path.insert(0, str(settings_dir))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ai_bench_settings"
     import django
 
     django.setup()
@@ -566,6 +582,12 @@ def main() -> int:
         "socket's consumer does (collect, then flush from the event loop); sync: as a REST "
         "view or a shell, every commit hook in turn (the inbox read before the AI enqueue)",
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="run Daphne, the worker and the writes with DEBUG=True (make run's setting; "
+        "the default is DEBUG off, as deployed)",
+    )
     parser.add_argument("--skip-kill", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
     parser.add_argument("--json", type=Path, help="write the results here")
@@ -577,10 +599,10 @@ def main() -> int:
     fake = FakeProvider().start()
     stack: Stack | None = None
     try:
-        stack = Stack(tmp, fake.openai_url)
+        stack = Stack(tmp, fake.openai_url, debug=args.debug)
         stack.start_daphne()
         stack.start_worker()
-        django_setup(stack.env)
+        django_setup(stack.env, stack.settings_dir)
         load_before = os.getloadavg()
         _say(f"overhead: {args.samples} samples (+{args.warmup} warm-up)")
         overhead = asyncio.run(phase_overhead(stack, args, fake))
@@ -600,6 +622,7 @@ def main() -> int:
             },
             "provider": "fake, zero latency (tests/ai/fake_provider.py), OpenAI Chat SSE",
             "worker": "celery prefork, concurrency 2, queue ai",
+            "debug": args.debug,
             "overhead": overhead,
             "kill": kill,
         }
