@@ -29,9 +29,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
+from ai import selectors
 from ai.models import AIArtifact
 from ai.prompts import Line
 from ai.router.types import Completion
@@ -63,6 +64,31 @@ class Transcript:
     messages: list[Message]
     #: Names, emails and logins of the people in the conversation: always redacted.
     known: list[str]
+    #: ``messages`` holds every message up to ``upto_seq`` (fewer than ``limit`` were found).
+    complete: bool = False
+    include_private: bool = True
+    limit: int = CONTEXT_MESSAGES
+
+    def public(self) -> Transcript | None:
+        """The same transcript without private notes (what the visitor-facing agent may read),
+        when this one can answer for it (no note was left out, or every message is here);
+        None: read it again with ``include_private=False``."""
+        if not self.include_private:
+            return self
+        public = [m for m in self.messages if not m.is_private]
+        if len(public) != len(self.messages) and not self.complete:
+            return None
+        known = [v for v in _conversation_known(self.conversation) if v]
+        for message in public:
+            known += _person_values(message.sender_user)
+        return Transcript(
+            conversation=self.conversation,
+            messages=public,
+            known=sorted(set(known)),
+            complete=self.complete,
+            include_private=False,
+            limit=self.limit,
+        )
 
 
 def _person_values(user: Any) -> list[str]:
@@ -82,6 +108,12 @@ CONVERSATION_RELATED = (
 )
 
 
+def _conversation_known(conversation: Conversation) -> list[str]:
+    visitor = conversation.visitor
+    known = [v for v in (visitor.name, visitor.email, visitor.verified_user_id) if v]
+    return known + _person_values(conversation.assignee)
+
+
 def load_transcript(
     conversation_id: int,
     *,
@@ -97,18 +129,20 @@ def load_transcript(
         conversation = Conversation.objects.select_related("visitor", "brand", "assignee").get(
             pk=conversation_id
         )
-    rows = Message.objects.filter(conversation=conversation).select_related("sender_user")
-    if upto_seq is not None:
-        rows = rows.filter(seq__lte=upto_seq)
-    if not include_private:
-        rows = rows.filter(is_private=False)
-    messages = list(rows.order_by("-seq")[:limit])[::-1]
-    visitor = conversation.visitor
-    known = [v for v in (visitor.name, visitor.email, visitor.verified_user_id) if v]
-    known += _person_values(conversation.assignee)
+    messages = selectors.transcript_messages(
+        conversation, upto_seq=upto_seq, include_private=include_private, limit=limit
+    )
+    known = _conversation_known(conversation)
     for message in messages:
         known += _person_values(message.sender_user)
-    return Transcript(conversation=conversation, messages=messages, known=sorted(set(known)))
+    return Transcript(
+        conversation=conversation,
+        messages=messages,
+        known=sorted(set(known)),
+        complete=len(messages) < limit,
+        include_private=include_private,
+        limit=limit,
+    )
 
 
 def line_role(message: Message) -> str:
@@ -341,6 +375,39 @@ class AlreadyDone(Exception):
     """The artifact for this idempotency key exists and is finished: nothing to do."""
 
 
+def insert_unless_exists(obj: models.Model, *, conflict_fields: Sequence[str]) -> bool:
+    """INSERT ``obj`` unless a row with the same ``conflict_fields`` (a unique constraint)
+    exists: ``INSERT … ON CONFLICT (…) DO NOTHING RETURNING id``, one statement that cannot fail
+    on the conflict, so it needs no savepoint (a plain INSERT's IntegrityError needs one, two more
+    round trips). A conflicting insert still in flight in another transaction is waited for, as
+    with a plain INSERT. True (``obj`` saved, its pk set) when this call inserted the row."""
+    meta = obj._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [
+        f for f in meta.local_concrete_fields if not (f.primary_key and f.get_default() is None)
+    ]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    qn = connection.ops.quote_name
+    by_name = {f.name: f for f in meta.local_concrete_fields}
+    conflict = ", ".join(qn(str(by_name[name].column)) for name in conflict_fields)
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {qn(str(meta.pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return True
+
+
 def artifact_begin(
     *,
     conversation_id: int,
@@ -357,26 +424,25 @@ def artifact_begin(
     until this transaction ends. A finished artifact raises AlreadyDone; one left pending by a
     request (an on-demand summary, a reply translation) is taken over and locked. ``message``
     (the trigger) is also kept on the artifact object: its frame needs the seq, not a query."""
-    try:
-        with transaction.atomic():
-            artifact = AIArtifact.objects.create(
-                workspace_id=current_workspace_id(),
-                conversation_id=conversation_id,
-                kind=kind,
-                idempotency_key=key,
-                message=message,
-                language=language,
-                source_text=source_text,
-                requested_by_id=requested_by_id,
-                attempts=1,
-            )
-    except IntegrityError:
-        artifact = AIArtifact.objects.select_for_update().get(idempotency_key=key)
-        if artifact.is_terminal:
-            raise AlreadyDone(key) from None
-        artifact.attempts += 1
-        if message is not None and artifact.message_id == message.pk:
-            artifact.message = message
+    artifact = AIArtifact(
+        workspace_id=current_workspace_id(),
+        conversation_id=conversation_id,
+        kind=kind,
+        idempotency_key=key,
+        message=message,
+        language=language,
+        source_text=source_text,
+        requested_by_id=requested_by_id,
+        attempts=1,
+    )
+    if insert_unless_exists(artifact, conflict_fields=("workspace", "idempotency_key")):
+        return artifact
+    artifact = AIArtifact.objects.select_for_update().get(idempotency_key=key)
+    if artifact.is_terminal:
+        raise AlreadyDone(key)
+    artifact.attempts += 1
+    if message is not None and artifact.message_id == message.pk:
+        artifact.message = message
     return artifact
 
 

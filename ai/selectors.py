@@ -4,13 +4,20 @@ the same NotFound for a missing and a foreign row. Also the wire form of an arti
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import QuerySet
 
+from ai import rowsql
 from ai.models import AgentProfile, AIArtifact, AIFeatureSettings, ConversationAIState, SavedReply
 from ai.models.artifacts import ArtifactKind
-from chat.models import Conversation
+from chat.models import Conversation, Message, Visitor
+from tenants.models import Brand
 from tenants.scope import current_workspace_id
 from tenants.selectors import NotFound
 
@@ -39,6 +46,151 @@ def feature_settings() -> AIFeatureSettings:
     """The bound workspace's switches; an unsaved row with the defaults when it has none."""
     row = AIFeatureSettings.objects.first()
     return row if row is not None else AIFeatureSettings(workspace_id=current_workspace_id())
+
+
+#: Saved replies offered to the model as candidates (suggestions, agent): the first ones by title.
+SAVED_REPLY_CANDIDATES = 50
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass
+class MessageContext:
+    """A visitor message and everything its pipeline decides on before reading the transcript.
+    ``message.conversation`` has its brand, visitor, assignee and AI state cached (as with
+    ``select_related``)."""
+
+    message: Message
+    settings: AIFeatureSettings
+    agent_profile: AgentProfile | None
+    #: The conversation's AI state (None: no row yet).
+    state: ConversationAIState | None
+    #: Bodies of the workspace's saved replies (``saved_replies()`` order, the first
+    #: ``SAVED_REPLY_CANDIDATES``).
+    saved_replies: list[str]
+
+
+def _json_object(model: type[models.Model], alias: str) -> str:
+    """``json_build_object`` of a row's fields except timestamps (left deferred)."""
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    pairs = [
+        f"'{f.attname}', {alias}.{qn(str(f.column))}"
+        for f in model._meta.concrete_fields
+        if not isinstance(f, models.DateTimeField)
+    ]
+    return f"json_build_object({', '.join(pairs)})"
+
+
+def _from_json(model: type[M], data: Any) -> M:
+    """A model instance as if read from the database, from ``_json_object``'s object."""
+    if isinstance(data, str):
+        data = json.loads(data)
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in data]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [data[name] for name in names])
+
+
+@lru_cache(maxsize=1)
+def _context_statement() -> tuple[str, rowsql.Reader]:
+    parts = [
+        rowsql.Part.of(Message, "m"),
+        rowsql.Part.of(Conversation, "c"),
+        rowsql.Part.of(Brand, "b"),
+        rowsql.Part.of(Visitor, "v"),
+        rowsql.Part.of(get_user_model(), "u"),
+        rowsql.Part.of(ConversationAIState, "s"),
+    ]
+    t = {p.alias: p.model._meta.db_table for p in parts}
+    sql = f"""
+        SELECT {", ".join(p.columns() for p in parts)},
+          (SELECT {_json_object(AIFeatureSettings, "fs")} FROM {AIFeatureSettings._meta.db_table} fs
+            WHERE fs.workspace_id = m.workspace_id ORDER BY fs.id LIMIT 1),
+          (SELECT {_json_object(AgentProfile, "ap")} FROM {AgentProfile._meta.db_table} ap
+            WHERE ap.workspace_id = m.workspace_id AND ap.brand_id = c.brand_id LIMIT 1),
+          ARRAY(SELECT sr.body FROM {SavedReply._meta.db_table} sr
+            WHERE sr.workspace_id = m.workspace_id ORDER BY sr.title, sr.id
+            LIMIT {SAVED_REPLY_CANDIDATES})
+        FROM {t["m"]} m
+        JOIN {t["c"]} c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id
+        JOIN {t["b"]} b ON b.id = c.brand_id AND b.workspace_id = m.workspace_id
+        JOIN {t["v"]} v ON v.id = c.visitor_id AND v.workspace_id = m.workspace_id
+        LEFT JOIN {t["u"]} u ON u.id = c.assignee_id
+        LEFT JOIN {t["s"]} s ON s.conversation_id = c.id AND s.workspace_id = m.workspace_id
+        WHERE m.id = %s AND m.workspace_id = %s
+    """  # noqa: S608 (identifiers from the models' metadata; values are parameters)
+    return sql, rowsql.Reader(parts)
+
+
+def message_context(message_id: int) -> MessageContext | None:
+    """Runs inside the workspace scope. ONE statement: the message with its conversation,
+    brand, visitor, assignee and AI state, the workspace's AI switches, the brand's agent profile
+    and the saved-reply candidates. Through the ORM these were five queries, or one whose SQL
+    took longer to build than the five took to run (ai/rowsql.py)."""
+    sql, reader = _context_statement()
+    rows = rowsql.fetch(sql, [message_id, current_workspace_id()])
+    if not rows:
+        return None
+    row = rows[0]
+    found = reader.read(row)
+    message, conversation, brand, visitor, assignee, state = found
+    assert isinstance(message, Message) and isinstance(conversation, Conversation)
+    conversation.brand = brand  # type: ignore[assignment]
+    conversation.visitor = visitor  # type: ignore[assignment]
+    conversation.assignee = assignee  # type: ignore[assignment]
+    Conversation.ai_state.related.set_cached_value(conversation, state)  # type: ignore[attr-defined]
+    if state is not None:
+        ConversationAIState.conversation.field.set_cached_value(state, conversation)
+    message.conversation = conversation
+    settings_data, profile_data, replies = row[reader.width :]
+    return MessageContext(
+        message=message,
+        settings=(
+            _from_json(AIFeatureSettings, settings_data)
+            if settings_data
+            else AIFeatureSettings(workspace_id=current_workspace_id())
+        ),
+        agent_profile=_from_json(AgentProfile, profile_data) if profile_data else None,
+        state=state,  # type: ignore[arg-type]
+        saved_replies=list(replies or []),
+    )
+
+
+@lru_cache(maxsize=1)
+def _transcript_statement() -> tuple[str, rowsql.Reader]:
+    parts = [rowsql.Part.of(Message, "m"), rowsql.Part.of(get_user_model(), "u")]
+    sql = f"""
+        SELECT {", ".join(p.columns() for p in parts)}
+        FROM {Message._meta.db_table} m
+        LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = m.sender_user_id
+        WHERE m.conversation_id = %s AND m.workspace_id = %s AND m.seq <= %s
+          AND (%s OR NOT m.is_private)
+        ORDER BY m.seq DESC
+        LIMIT %s
+    """  # noqa: S608 (identifiers from the models' metadata; values are parameters)
+    return sql, rowsql.Reader(parts)
+
+
+def transcript_messages(
+    conversation: Conversation, *, upto_seq: int | None, include_private: bool, limit: int
+) -> list[Message]:
+    """Runs inside the workspace scope. The newest ``limit`` messages of ``conversation`` up to
+    ``upto_seq`` (private notes only when ``include_private``), oldest first, each with its
+    sender user and conversation cached. One statement whose SQL is built once (ai/rowsql.py)."""
+    sql, reader = _transcript_statement()
+    params = [
+        conversation.pk,
+        current_workspace_id(),
+        upto_seq if upto_seq is not None else 2**31 - 1,
+        include_private,
+        limit,
+    ]
+    messages: list[Message] = []
+    for row in rowsql.fetch(sql, params):
+        message, sender_user = reader.read(row)
+        assert isinstance(message, Message)
+        message.sender_user = sender_user  # type: ignore[assignment]
+        message.conversation = conversation
+        messages.append(message)
+    return messages[::-1]
 
 
 def agent_profile(brand_id: int) -> AgentProfile | None:

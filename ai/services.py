@@ -18,11 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ai import pipeline, selectors
-from ai.features.agent import run_agent
+from ai.features.agent import agent_active, run_agent
 from ai.features.common import Clock
 from ai.features.suggestions import run_suggestions
 from ai.features.summaries import run_summary, summary_key
 from ai.features.translation import (
+    VisitorLanguage,
     run_reply_translation,
     run_visitor_translation,
     visitor_language_update,
@@ -31,7 +32,7 @@ from ai.models import AgentProfile, AIArtifact, AIFeatureSettings, SavedReply
 from ai.models.artifacts import ArtifactKind, ArtifactStatus
 from ai.models.features import AGENT_INSTRUCTIONS_MAX, SAVED_REPLY_BODY_MAX, AgentTone
 from ai.prompts import LANGUAGE_NAMES
-from chat.models import Conversation, Message, Sender
+from chat.models import Conversation, ConversationStatus, Sender
 from chat.services import MessageResult, clean_body, clean_client_id, message_create
 from tenants.errors import Conflict, ServiceError
 from tenants.models import Brand, Workspace
@@ -46,47 +47,100 @@ logger = logging.getLogger(__name__)
 
 
 def message_pipeline_run(*, workspace: Workspace, message_id: int) -> dict[str, Any]:
-    """Everything a visitor's new message sets off, in order: translation (so operators read
-    it), the AI agent (the visitor is waiting), suggestions (skipped when the agent answered).
-    Each step has its own artifact and idempotency key; a step that fails unexpectedly is
-    logged and rolled back to its savepoint without stopping the others."""
+    """Everything a visitor's new message sets off, in order: the visitor's language (the
+    translation and the agent need it), translation (so operators read it), the AI agent (the
+    visitor is waiting), suggestions (skipped when the agent answered). Each step has its own
+    artifact and idempotency key; a step that fails unexpectedly is logged and rolled back to its
+    savepoint without stopping the others. A step with nothing to do (decided from what the
+    first query read) opens no savepoint."""
     done: dict[str, Any] = {}
     if not workspace.is_active:
         return done
-    message = (
-        Message.objects.select_related(*pipeline.CONVERSATION_RELATED).filter(pk=message_id).first()
-    )
-    if message is None or message.sender != Sender.VISITOR or message.is_private:
+    context = selectors.message_context(message_id)
+    if context is None:
         return done
+    message = context.message
+    if message.sender != Sender.VISITOR or message.is_private:
+        return done
+    message.workspace = workspace  # read by this task already: the router needs no query
     with pipeline.inbox_marks_last():  # the drafts' frames before the inbox row's update
-        return _message_steps(message, done)
+        return _message_steps(context, done)
 
 
-def _message_steps(message: Message, done: dict[str, Any]) -> dict[str, Any]:
+def _message_steps(context: selectors.MessageContext, done: dict[str, Any]) -> dict[str, Any]:
+    message = context.message
     message_id = message.pk
-    settings = selectors.feature_settings()
+    conversation = message.conversation
+    settings = context.settings
     clock = Clock()
+    transcript: pipeline.Transcript | None = None
+
+    def read_transcript() -> pipeline.Transcript:
+        # One read serves the language detection, the agent and the suggestions.
+        nonlocal transcript
+        if transcript is None:
+            transcript = pipeline.load_transcript(
+                conversation.pk,
+                upto_seq=message.seq,
+                include_private=True,
+                conversation=conversation,
+            )
+        return transcript
+
+    language: VisitorLanguage | None = None
+    if settings.translation_enabled or settings.agent_enabled:
+        try:
+            with transaction.atomic():
+                language = visitor_language_update(
+                    conversation=conversation,
+                    message=message,
+                    state=context.state,
+                    transcript=read_transcript(),
+                )
+        except Exception:
+            logger.exception("language detection of message %s failed", message_id)
     try:
-        with transaction.atomic():
-            translated = run_visitor_translation(message=message, settings=settings, clock=clock)
+        if language is not None:  # its own savepoint when there is something to translate
+            translated = run_visitor_translation(
+                message=message, settings=settings, clock=clock, language=language
+            )
             done["translation"] = translated.pk if translated else None
-            if not settings.translation_enabled and settings.agent_enabled:
-                visitor_language_update(conversation=message.conversation, message=message)
     except Exception:
         logger.exception("translation of message %s failed", message_id)
     agent_outcome = None
     try:
-        with transaction.atomic():
-            agent_outcome = run_agent(message=message, settings=settings, clock=Clock())
-            done["agent"] = agent_outcome
+        state = language.state if language is not None else context.state
+        active = agent_active(
+            message=message, settings=settings, profile=context.agent_profile, state=state
+        )
+        if active is not None:
+            with transaction.atomic():
+                agent_outcome = run_agent(
+                    message=message,
+                    settings=settings,
+                    clock=Clock(),
+                    active=active,
+                    transcript=read_transcript(),
+                    saved_replies=context.saved_replies,
+                )
+        done["agent"] = agent_outcome
     except Exception:
         logger.exception("AI agent on message %s failed", message_id)
     if agent_outcome == "answered":
         return done
     try:
-        with transaction.atomic():
-            suggested = run_suggestions(message=message, settings=settings, clock=Clock())
-            done["suggestions"] = suggested.pk if suggested else None
+        if settings.suggestions_enabled and conversation.status != ConversationStatus.RESOLVED:
+            with transaction.atomic():
+                suggested = run_suggestions(
+                    message=message,
+                    settings=settings,
+                    clock=Clock(),
+                    transcript=read_transcript(),
+                    saved_replies=context.saved_replies,
+                )
+        else:
+            suggested = None
+        done["suggestions"] = suggested.pk if suggested else None
     except Exception:
         logger.exception("suggestions for message %s failed", message_id)
     return done

@@ -20,7 +20,7 @@ from typing import Any
 from django.utils import timezone
 
 from ai import pipeline, prompts, selectors
-from ai.features.common import Clock, call_router, json_object, push
+from ai.features.common import Clock, call_router, json_object, known_workspace, push
 from ai.models import AgentProfile, AIArtifact, AIFeatureSettings, ConversationAIState
 from ai.models.artifacts import ArtifactKind, ArtifactStatus
 from ai.router import HANDOFF_MARKER, CompletionRequest
@@ -68,16 +68,29 @@ def _blocked_topic(text: str, topics: list[str]) -> str | None:
     return None
 
 
+#: ``agent_active``'s ``profile`` / ``state`` when the caller has not read them.
+UNREAD: Any = object()
+
+
 def agent_active(
-    *, message: Message, settings: AIFeatureSettings
+    *,
+    message: Message,
+    settings: AIFeatureSettings,
+    profile: AgentProfile | None = UNREAD,
+    state: ConversationAIState | None = UNREAD,
 ) -> tuple[AgentProfile, ConversationAIState | None] | None:
+    """(profile, AI state) when the agent answers ``message``, else None. Reads only.
+    ``profile`` (the brand's, or None) and ``state`` (the conversation's, or None): already read
+    in this transaction (``selectors.message_context``), so they are not read again."""
     conversation = message.conversation
     if not settings.agent_enabled or conversation.status == ConversationStatus.RESOLVED:
         return None
-    profile = selectors.agent_profile(conversation.brand_id)
+    if profile is UNREAD:
+        profile = selectors.agent_profile(conversation.brand_id)
     if profile is None or not profile.enabled:
         return None
-    state = selectors.conversation_state(conversation)
+    if state is UNREAD:
+        state = selectors.conversation_state(conversation)
     if state is not None and state.handed_off_at is not None:
         return None
     human_joined = Message.objects.filter(
@@ -178,11 +191,22 @@ def _hand_off(
     )
 
 
-def run_agent(*, message: Message, settings: AIFeatureSettings, clock: Clock) -> str | None:
+def run_agent(
+    *,
+    message: Message,
+    settings: AIFeatureSettings,
+    clock: Clock,
+    active: tuple[AgentProfile, ConversationAIState | None] | None = None,
+    transcript: pipeline.Transcript | None = None,
+    saved_replies: list[str] | None = None,
+) -> str | None:
     """Answer ``message`` or hand off. Returns "answered", "handed_off" or None (not active,
     or already done). Runs in the task's scope and transaction, after the visitor's language
-    was detected (translation or ``visitor_language_update``)."""
-    active = agent_active(message=message, settings=settings)
+    was detected (translation or ``visitor_language_update``). Already read in this
+    transaction: ``active`` (``agent_active``'s answer), ``transcript`` (up to ``message``) and
+    ``saved_replies`` (the candidates' bodies)."""
+    if active is None:
+        active = agent_active(message=message, settings=settings)
     if active is None:
         return None
     profile, state = active
@@ -213,7 +237,9 @@ def run_agent(*, message: Message, settings: AIFeatureSettings, clock: Clock) ->
         ).count()
         if answered >= profile.max_replies:
             raise Handoff("limit", f"The AI answered {answered} times; a person takes over.")
-        reply, metadata = _answer(artifact, message, profile, language, clock)
+        reply, metadata = _answer(
+            artifact, message, profile, language, clock, transcript, saved_replies
+        )
     except Handoff as handoff:
         _hand_off(
             artifact=artifact, message=message, language=language, handoff=handoff, clock=clock
@@ -233,13 +259,26 @@ def run_agent(*, message: Message, settings: AIFeatureSettings, clock: Clock) ->
 
 
 def _answer(
-    artifact: AIArtifact, message: Message, profile: AgentProfile, language: str, clock: Clock
+    artifact: AIArtifact,
+    message: Message,
+    profile: AgentProfile,
+    language: str,
+    clock: Clock,
+    read: pipeline.Transcript | None,
+    saved_replies: list[str] | None,
 ) -> tuple[str, dict[str, Any]]:
     conversation = message.conversation
-    transcript = pipeline.load_transcript(
-        conversation.pk, upto_seq=message.seq, include_private=False, conversation=conversation
+    # Never a private note: the visitor could read it back.
+    transcript = read.public() if read is not None and read.conversation is conversation else None
+    if transcript is None:
+        transcript = pipeline.load_transcript(
+            conversation.pk, upto_seq=message.seq, include_private=False, conversation=conversation
+        )
+    candidates = (
+        saved_replies[:MAX_CANDIDATES]
+        if saved_replies is not None
+        else list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
     )
-    candidates = list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
     clock.mark("transcript")
     items = (
         pipeline.transcript_items(transcript)
@@ -273,7 +312,7 @@ def _answer(
         candidates=tuple(redacted.texts[count + 1 :]),
         conversation_id=conversation.pk,
     )
-    completion = call_router(artifact, request)
+    completion = call_router(artifact, request, workspace=known_workspace(message))
     clock.mark("provider")
     if completion is None:
         raise Handoff("unavailable", artifact.error or pipeline.UNAVAILABLE_MESSAGE)

@@ -13,6 +13,8 @@ from ai import pipeline, selectors
 from ai.models import AIArtifact
 from ai.models.artifacts import ArtifactStatus
 from ai.router import AIUnavailable, Completion, CompletionRequest, complete
+from chat.models import Message
+from tenants.models import Workspace
 
 logger = logging.getLogger("ai.features")
 
@@ -38,15 +40,22 @@ class Clock:
         return {**self.marks, "total": (time.perf_counter() - self.started) * 1000}
 
 
+def known_workspace(message: Message) -> Workspace | None:
+    """The message's workspace row when this task has it already (``message_pipeline_run``)."""
+    return message.workspace if Message.workspace.is_cached(message) else None
+
+
 def call_router(
     artifact: AIArtifact,
     request: CompletionRequest,
     *,
     on_delta: Callable[[str], None] | None = None,
+    workspace: Workspace | None = None,
 ) -> Completion | None:
-    """The completion, or None after recording why there is none (status ``unavailable``)."""
+    """The completion, or None after recording why there is none (status ``unavailable``).
+    ``workspace``: the request's workspace row, already read by this task."""
     try:
-        completion = complete(request, on_delta=on_delta)
+        completion = complete(request, on_delta=on_delta, workspace=workspace)
     except AIUnavailable as exc:
         artifact.fallback_chain = [
             {

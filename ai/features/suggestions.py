@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ai import pipeline, prompts, selectors
-from ai.features.common import Clock, call_router, finish_blocked, push
+from ai.features.common import Clock, call_router, finish_blocked, known_workspace, push
 from ai.models import AIArtifact, AIFeatureSettings
 from ai.models.artifacts import ArtifactKind, ArtifactStatus
 from ai.router import CompletionRequest
@@ -33,9 +33,16 @@ def _drafts(raw: str, mapping: dict[str, str]) -> list[str]:
 
 
 def run_suggestions(
-    *, message: Message, settings: AIFeatureSettings, clock: Clock
+    *,
+    message: Message,
+    settings: AIFeatureSettings,
+    clock: Clock,
+    transcript: pipeline.Transcript | None = None,
+    saved_replies: list[str] | None = None,
 ) -> AIArtifact | None:
-    """Drafts answering ``message`` (a visitor's public message). Runs in the task's scope."""
+    """Drafts answering ``message`` (a visitor's public message). Runs in the task's scope.
+    Already read in this transaction: ``transcript`` (up to ``message``, private notes
+    included) and ``saved_replies`` (the candidates' bodies)."""
     conversation = message.conversation
     if not settings.suggestions_enabled or conversation.status == ConversationStatus.RESOLVED:
         return None
@@ -49,10 +56,19 @@ def run_suggestions(
         )
     except pipeline.AlreadyDone:
         return None
-    transcript = pipeline.load_transcript(
-        conversation.pk, upto_seq=message.seq, include_private=True, conversation=conversation
+    if (
+        transcript is None
+        or transcript.conversation is not conversation
+        or not transcript.include_private
+    ):
+        transcript = pipeline.load_transcript(
+            conversation.pk, upto_seq=message.seq, include_private=True, conversation=conversation
+        )
+    candidates = (
+        saved_replies[:MAX_CANDIDATES]
+        if saved_replies is not None
+        else list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
     )
-    candidates = list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
     clock.mark("transcript")
     items = pipeline.transcript_items(transcript) + [(c, "system") for c in candidates]
     try:
@@ -87,7 +103,7 @@ def run_suggestions(
     pusher = pipeline.DeltaPusher(
         workspace_id=conversation.workspace_id, conversation_id=conversation.pk, render=preview
     )
-    completion = call_router(artifact, request, on_delta=pusher)
+    completion = call_router(artifact, request, on_delta=pusher, workspace=known_workspace(message))
     clock.mark("provider")
     if completion is not None:
         drafts = _drafts(completion.text, mapping)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from ai import pipeline, prompts
@@ -75,7 +76,21 @@ def detect(text: str) -> Detected:
     return Detected(best.language.iso_code_639_1.name.lower(), float(best.value))
 
 
-def _conversation_language(conversation: Conversation, message: Message) -> Detected:
+def _recent_visitor_texts(
+    conversation: Conversation, message: Message, transcript: pipeline.Transcript | None
+) -> list[str]:
+    """The conversation's newest ``RECENT_VISITOR_MESSAGES`` visitor messages up to ``message``,
+    oldest first: from ``transcript`` (read up to ``message``) when it holds them all, else
+    read."""
+    if (
+        transcript is not None
+        and transcript.include_private
+        and transcript.messages
+        and transcript.messages[-1].seq == message.seq
+    ):
+        bodies = [m.body for m in transcript.messages if m.sender == Sender.VISITOR]
+        if transcript.complete or len(bodies) >= RECENT_VISITOR_MESSAGES:
+            return bodies[-RECENT_VISITOR_MESSAGES:]
     recent = list(
         Message.objects.filter(
             conversation=conversation, sender=Sender.VISITOR, seq__lte=message.seq
@@ -83,30 +98,51 @@ def _conversation_language(conversation: Conversation, message: Message) -> Dete
         .order_by("-seq")
         .values_list("body", flat=True)[:RECENT_VISITOR_MESSAGES]
     )
-    return detect("\n".join(reversed(recent)))
+    return recent[::-1]
 
 
-def visitor_language_update(*, conversation: Conversation, message: Message) -> tuple[str, str]:
-    """(this message's language, the conversation's visitor language) — stored on the
-    conversation's AI state (and ``Conversation.language``) when it changes."""
-    overall = _conversation_language(conversation, message)
+@dataclass(frozen=True)
+class VisitorLanguage:
+    #: This message's language ("" when unsure: short or unclear, and no conversation language).
+    message: str
+    #: The conversation's visitor language as stored ("" when not known yet).
+    conversation: str
+    #: The conversation's AI state after the update (None: still no row).
+    state: ConversationAIState | None
+
+
+#: ``visitor_language_update``'s ``state`` when the caller has not read it.
+UNREAD: Any = object()
+
+
+def visitor_language_update(
+    *,
+    conversation: Conversation,
+    message: Message,
+    state: ConversationAIState | None = UNREAD,
+    transcript: pipeline.Transcript | None = None,
+) -> VisitorLanguage:
+    """This message's language and the conversation's visitor language, stored on the
+    conversation's AI state (and ``Conversation.language``) when it changes. ``state`` (the AI
+    state row or None) and ``transcript`` (up to ``message``): already read in this
+    transaction, so they are not read again."""
+    recent = _recent_visitor_texts(conversation, message, transcript)
+    overall = detect("\n".join(recent))
     confident = overall.language and overall.confidence >= CONVERSATION_MIN_CONFIDENCE
-    state = ConversationAIState.objects.filter(conversation=conversation).first()
+    if state is UNREAD:
+        state = ConversationAIState.objects.filter(conversation=conversation).first()
     changed = False
     if confident and state is None:
         # The conversation's first confident detection: the row is born with its language
         # (one INSERT); a concurrent run that inserted first leaves us the locked path below.
-        try:
-            with transaction.atomic():
-                state = ConversationAIState.objects.create(
-                    conversation=conversation,
-                    workspace_id=conversation.workspace_id,
-                    visitor_language=overall.language,
-                    visitor_language_confidence=round(overall.confidence, 3),
-                )
-            changed = True
-        except IntegrityError:
-            state = None
+        candidate = ConversationAIState(
+            conversation=conversation,
+            workspace_id=conversation.workspace_id,
+            visitor_language=overall.language,
+            visitor_language_confidence=round(overall.confidence, 3),
+        )
+        if pipeline.insert_unless_exists(candidate, conflict_fields=("conversation",)):
+            state, changed = candidate, True
     if confident and not changed and (state is None or state.visitor_language != overall.language):
         # Only a change takes the row lock (most messages keep the conversation's language).
         state, _ = ConversationAIState.objects.select_for_update().get_or_create(
@@ -137,10 +173,11 @@ def visitor_language_update(*, conversation: Conversation, message: Message) -> 
             workspace_id=conversation.workspace_id, conversation_id=conversation.pk
         )
     known = state.visitor_language if state is not None else ""
-    own = detect(message.body)
+    # The only visitor text so far is this message: its detection is the one just made.
+    own = overall if len(recent) == 1 else detect(message.body)
     if len(message.body.strip()) >= MESSAGE_MIN_CHARS and own.confidence >= MESSAGE_MIN_CONFIDENCE:
-        return own.language, known
-    return known, known
+        return VisitorLanguage(own.language, known, state)
+    return VisitorLanguage(known, known, state)
 
 
 def _translate(
@@ -199,40 +236,46 @@ def _translate(
 
 
 def run_visitor_translation(
-    *, message: Message, settings: AIFeatureSettings, clock: Clock
+    *,
+    message: Message,
+    settings: AIFeatureSettings,
+    clock: Clock,
+    language: VisitorLanguage | None = None,
 ) -> AIArtifact | None:
-    """Detect the visitor's language; translate ``message`` for the operators if it is not
-    theirs. Runs in the task's scope."""
+    """Translate ``message`` for the operators if it is not in their language (``language``:
+    from ``visitor_language_update``, detected now when not given). Runs in the task's scope;
+    the translation (artifact, provider call) in a savepoint of its own."""
     if not settings.translation_enabled:
         return None
     conversation = message.conversation
-    source, _conversation_language = visitor_language_update(
-        conversation=conversation, message=message
-    )
+    if language is None:
+        language = visitor_language_update(conversation=conversation, message=message)
     clock.mark("detect")
+    source = language.message
     target = settings.operator_language
     if not source or source == target:
         return None
-    try:
-        artifact = pipeline.artifact_begin(
-            conversation_id=conversation.pk,
-            kind=ArtifactKind.TRANSLATION,
-            key=f"translation:m{message.pk}:{target}",
-            message=message,
-            language=target,
+    with transaction.atomic():
+        try:
+            artifact = pipeline.artifact_begin(
+                conversation_id=conversation.pk,
+                kind=ArtifactKind.TRANSLATION,
+                key=f"translation:m{message.pk}:{target}",
+                message=message,
+                language=target,
+            )
+        except pipeline.AlreadyDone:
+            return None
+        _translate(
+            artifact,
+            conversation=conversation,
+            text=message.body,
+            source=source,
+            target=target,
+            text_source="visitor",
+            clock=clock,
         )
-    except pipeline.AlreadyDone:
-        return None
-    _translate(
-        artifact,
-        conversation=conversation,
-        text=message.body,
-        source=source,
-        target=target,
-        text_source="visitor",
-        clock=clock,
-    )
-    push(artifact)
+        push(artifact)
     return artifact
 
 

@@ -34,14 +34,22 @@ def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
 
 
-def complete(request: CompletionRequest, *, on_delta: DeltaCallback | None = None) -> Completion:
+def complete(
+    request: CompletionRequest,
+    *,
+    on_delta: DeltaCallback | None = None,
+    workspace: Workspace | None = None,
+) -> Completion:
     """Runs inside ``workspace_scope(request.workspace_id)`` (a Celery worker's task scope).
+    ``workspace``: the request's workspace row when the caller read it in this task already
+    (it is not read again); any other row is ignored.
 
     Returns the first answer of an allowed endpoint in region-preference order, or the offline
     provider's when allowed; raises ``AIUnavailable`` with a reason an admin can act on."""
     if current_workspace_id() != request.workspace_id:
         raise ValueError("complete() must run inside the request's own workspace scope")
-    workspace = Workspace.objects.get(pk=request.workspace_id)
+    if workspace is None or workspace.pk != request.workspace_id:
+        workspace = Workspace.objects.get(pk=request.workspace_id)
     if not workspace.is_active:
         raise AIUnavailable(f"AI features are unavailable: this workspace is {workspace.status}.")
     plan = plan_for(workspace, allow_offline=request.allow_offline)
