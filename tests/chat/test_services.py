@@ -265,8 +265,9 @@ def test_the_send_limit_refuses_the_message_over_it_and_stores_nothing(
     with pytest.raises(services.SendRateLimited) as refused:
         _send(session, "c4", try_fast=try_fast)
     assert refused.value.code == "rate_limited"
-    # 3 per 10 s: the burst is spent, the next place comes 10/3 s after the first.
-    assert refused.value.retry_after == 4
+    # 3 per 10 s: the burst is spent, the next place comes 10/3 s after the first (4 s rounded
+    # up; 3 s if a loaded machine took more than 1/3 s for the three sends).
+    assert refused.value.retry_after in (3, 4)
     # A re-sent message is answered as before, never refused; the refused one was not stored.
     again = _send(session, "c1", try_fast=try_fast)
     assert (again.duplicate, again.message.seq) == (True, 2)
