@@ -59,13 +59,24 @@ class _Lane:
             self.cursor = self.conn.cursor()
         return self.cursor
 
-    async def drop(self) -> None:
+    def drop(self) -> None:
+        """Forget the connection; it is closed in the background (this may run while the
+        calling task is being cancelled)."""
         conn, self.conn, self.cursor = self.conn, None, None
-        if conn is not None:
-            try:
-                await conn.close()
-            except Exception:  # already gone
-                logger.debug("closing a broken chat fast-path connection failed", exc_info=True)
+        if conn is not None and not conn.closed:
+            task = asyncio.get_running_loop().create_task(_close_quietly(conn))
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+
+
+_closing: set[asyncio.Task[None]] = set()
+
+
+async def _close_quietly(conn: psycopg.AsyncConnection[Any]) -> None:
+    try:
+        await conn.close()
+    except Exception:  # already gone
+        logger.debug("closing a chat fast-path connection failed", exc_info=True)
 
 
 class _Lanes:
@@ -86,16 +97,21 @@ class _Lanes:
             cursor = await lane.ready(self.conninfo)
             await cursor.execute(query, params)
             return await cursor.fetchone()
-        except BaseException:
+        except psycopg.Error:
             if lane.conn is None or lane.conn.broken or lane.conn.closed:
-                await lane.drop()
+                lane.drop()
+            raise
+        except BaseException:  # cancelled mid-statement, or worse: the connection's state is
+            lane.drop()  # unknown, so it is not used again
             raise
         finally:
             self.free.put_nowait(lane)
 
     async def close(self) -> None:
         for lane in self.all:
-            await lane.drop()
+            conn, lane.conn, lane.cursor = lane.conn, None, None
+            if conn is not None:
+                await _close_quietly(conn)
 
 
 _lanes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lanes] = weakref.WeakKeyDictionary()

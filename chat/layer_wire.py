@@ -268,6 +268,7 @@ class Subscriber:
         self.on_message = on_message
         self.on_reconnect = on_reconnect
         self.channels: set[bytes] = set()
+        self._confirming: dict[bytes, list[asyncio.Future[None]]] = {}
         self._wire: _Wire | None = None
         self._up: asyncio.Event | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -286,14 +287,22 @@ class Subscriber:
         return cls(found[0], timeout=found[1], on_message=on_message, on_reconnect=on_reconnect)
 
     async def subscribe(self, channel: bytes) -> None:
-        """Subscribed once this returns (the command is written on a connection that is up;
-        Redis applies commands in order, so a publish after this reaches us)."""
+        """Returns once Redis has confirmed the subscription, so whatever is published after
+        this returns reaches us. If the connection is lost first it returns too: the keeper
+        subscribes again on the next connection and ``on_reconnect`` tells the layer."""
         if channel in self.channels:
             return
         self.channels.add(channel)
         wire = await self._connected()
-        if channel in self.channels:
-            wire.write(pack(b"SUBSCRIBE", channel))
+        if channel not in self.channels:
+            return
+        confirmed = wire.loop.create_future()
+        self._confirming.setdefault(channel, []).append(confirmed)
+        wire.write(pack(b"SUBSCRIBE", channel))
+        try:
+            await asyncio.wait_for(confirmed, self.timeout)
+        except TimeoutError:
+            raise PublishFailed(f"Redis did not confirm the subscription to {channel!r}") from None
 
     async def unsubscribe(self, channel: bytes) -> None:
         if channel not in self.channels:
@@ -321,6 +330,18 @@ class Subscriber:
     def _push(self, reply: list[Any]) -> None:
         if reply[0] == b"message":
             self.on_message(reply[1], reply[2])
+        elif reply[0] == b"subscribe":
+            for confirmed in self._confirming.pop(reply[1], ()):
+                if not confirmed.done():
+                    confirmed.set_result(None)
+
+    def _release_confirming(self) -> None:
+        """The connection is gone: nobody waits for it (the next one subscribes everything)."""
+        waiting, self._confirming = self._confirming, {}
+        for futures in waiting.values():
+            for confirmed in futures:
+                if not confirmed.done():
+                    confirmed.set_result(None)
 
     async def _keep(self) -> None:
         """Connect, subscribe to every channel, watch the connection; again when it is lost."""
@@ -348,6 +369,7 @@ class Subscriber:
             connected_before = True
             await self._watch(wire)
             self._up.clear()
+            self._release_confirming()
 
     async def _watch(self, wire: _Wire) -> None:
         """Until the connection is lost: a PING when it has been quiet, and an abort when it
@@ -379,5 +401,6 @@ class Subscriber:
         if wire is not None and wire.transport is not None and not wire.closed:
             wire.transport.close()
         self.channels.clear()
+        self._release_confirming()
         if self._up is not None:
             self._up.clear()

@@ -150,3 +150,20 @@ async def test_a_broken_connection_takes_the_full_path_and_is_reopened(
         (4, "three"),
     ]
     await visitor.disconnect()
+
+
+async def test_a_statement_cancelled_midway_gives_up_its_connection(fast: None) -> None:
+    """A socket closed while its statement runs cancels the statement's task: that connection
+    is not handed out again (its state is unknown); the next statement gets a fresh one."""
+    lanes = fastpath._Lanes(fastpath._conninfo(), 1)
+    try:
+        assert await lanes.execute("SELECT 1", []) == (1,)
+        task = asyncio.get_running_loop().create_task(lanes.execute("SELECT pg_sleep(2)", []))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert lanes.all[0].conn is None
+        assert await asyncio.wait_for(lanes.execute("SELECT 41 + %s", [1]), TIMEOUT) == (42,)
+    finally:
+        await lanes.close()
