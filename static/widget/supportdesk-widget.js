@@ -485,7 +485,8 @@
         var li = findItem("data-client-id", f.client_id);
         dropOutbox(f.client_id);
         if (li && !li.getAttribute("data-seq") && typeof f.seq === "number") { setMeta(li, "", false); placeBySeq(li, f.seq); }
-        if (typeof f.seq === "number" && f.seq > state.lastSeq) { state.lastSeq = f.seq; }
+        // lastSeq moves with "message" frames only: an earlier message (a reply committed a
+        // moment before) may still be on its way, and a reconnect must replay it.
         break;
       case "typing":
         showTheirTyping(f);
