@@ -22,6 +22,7 @@ from .helpers import (
     async_open_session,
     async_visitor_says,
     connected_visitor,
+    frames_until_quiet,
     next_of,
     open_session,
     operator_says,
@@ -389,3 +390,37 @@ async def test_events_of_other_publishers_arrive_through_redis_our_own_do_not() 
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(layer.receive(member), 0.3)
     await layer.flush()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_killed_subscriber_connection_comes_back_and_nothing_is_lost(
+    alpha: Tenant,
+) -> None:
+    """Redis drops the layer's subscriber connection (CLIENT KILL): it reconnects, subscribes
+    to every group again and the consumers re-read; a reply committed meanwhile (published by
+    another connection) reaches both sockets once, and later replies arrive live."""
+    import redis as redis_sync
+    from django.conf import settings
+
+    conversation, visitor, ops = await _both_sides_after_a_first_message(alpha)
+    admin = redis_sync.Redis.from_url(
+        settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"]
+    )
+    subscriber = get_channel_layer()._get_layer()._shards[0]._subscriber
+    first = subscriber._wire
+    assert admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub") >= 1
+
+    await sync_to_async(operator_says)(conversation, alpha.operator.user, "during the reconnect")
+    assert await _message_frames(ops, 1) == [(2, "during the reconnect")]
+    assert await _message_frames(visitor, 1) == [(2, "during the reconnect")]
+    assert subscriber._wire is not first and not subscriber._wire.closed
+
+    await sync_to_async(operator_says)(conversation, alpha.operator.user, "after it")
+    assert await _message_frames(ops, 1) == [(3, "after it")]
+    assert await _message_frames(visitor, 1) == [(3, "after it")]
+    await asyncio.sleep(0.3)
+    leftover = [f for f in await frames_until_quiet(visitor) if f.get("type") == "message"]
+    assert leftover == []  # each message once
+    await ops.disconnect()
+    await visitor.disconnect()
