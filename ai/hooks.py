@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ai import enqueue
 from chat.hooks import MessageCreated, after_commit_batched
 from chat.models import Conversation, ConversationStatus, Sender
 
@@ -29,16 +30,15 @@ def enqueue_on_message(event: MessageCreated) -> None:
 
 
 def _enqueue_messages(workspace_id: int, message_ids: list[int]) -> None:
+    """On the chat-jobs thread of a Daphne process (or on commit): one LPUSH (ai/enqueue.py)."""
     from ai.tasks import AI_QUEUE, on_message, on_messages
 
     if len(message_ids) == 1:
-        on_message.apply_async(
-            kwargs={"workspace_id": workspace_id, "message_id": message_ids[0]}, queue=AI_QUEUE
-        )
+        kwargs: dict[str, Any] = {"workspace_id": workspace_id, "message_id": message_ids[0]}
+        enqueue.publish(on_message, kwargs, AI_QUEUE)
     else:
-        on_messages.apply_async(
-            kwargs={"workspace_id": workspace_id, "message_ids": message_ids}, queue=AI_QUEUE
-        )
+        kwargs = {"workspace_id": workspace_id, "message_ids": message_ids}
+        enqueue.publish(on_messages, kwargs, AI_QUEUE)
 
 
 def enqueue_summary_on_resolve(

@@ -4,14 +4,20 @@ out, one ``ai.on_message`` each."""
 
 from __future__ import annotations
 
+import base64
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
 
+from ai import enqueue, tasks
 from ai import hooks as ai_hooks
-from ai import tasks
 from chat import events
 from chat import hooks as chat_hooks
+from supportdesk.settings.env import redis_location
 from tests.tenants.api_helpers import Tenant
 
 from .helpers import visitor_message
@@ -26,8 +32,91 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
             "apply_async",
             lambda kwargs, queue, name=task.name: sent.append((name, kwargs)),
         )
+    # the web process publishes with ai.enqueue (one LPUSH); the worker's fan-out, apply_async
+    monkeypatch.setattr(
+        enqueue, "publish", lambda task, kwargs, queue: sent.append((task.name, kwargs))
+    )
     chat_hooks._pending.clear()
     return sent
+
+
+@pytest.fixture
+def broker() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_location(settings.REDIS_URL, settings.REDIS_DB_BROKER))
+    client.delete(TEST_QUEUE)
+    enqueue.reset()
+    yield client
+    client.delete(TEST_QUEUE)
+    client.close()
+    enqueue.reset()
+
+
+TEST_QUEUE = "ai-enqueue-test"
+
+
+def _decoded(raw: bytes) -> dict[str, Any]:
+    message = json.loads(raw)
+    message["body"] = json.loads(base64.b64decode(message["body"]))
+    return message  # type: ignore[no-any-return]
+
+
+def test_the_published_message_is_the_one_apply_async_writes(broker: redis.Redis) -> None:
+    # given the same task, kwargs and task id sent both ways
+    kwargs = {"workspace_id": 7, "message_id": 42}
+    tasks.on_message.apply_async(kwargs=kwargs, queue=TEST_QUEUE, task_id="t-1")
+    by_kombu = broker.rpop(TEST_QUEUE)
+    ours = enqueue.task_payload(tasks.on_message, kwargs, TEST_QUEUE, task_id="t-1")
+
+    # then everything but the random delivery tag is the same
+    a, b = _decoded(by_kombu), _decoded(ours)
+    assert a["properties"].pop("delivery_tag") != b["properties"].pop("delivery_tag")
+    assert a == b
+    assert b["headers"]["task"] == "ai.on_message"
+    limits = [tasks.on_message.time_limit, tasks.on_message.soft_time_limit]
+    assert b["headers"]["timelimit"] == limits
+    assert b["body"][1] == kwargs
+    assert b["properties"]["delivery_info"] == {"exchange": "", "routing_key": TEST_QUEUE}
+
+
+def test_publish_is_one_lpush_to_the_queue(
+    broker: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        tasks.on_message, "apply_async", lambda **_: pytest.fail("not through kombu")
+    )
+    task_id = enqueue.publish(tasks.on_message, {"workspace_id": 7, "message_id": 3}, TEST_QUEUE)
+    [raw] = broker.lrange(TEST_QUEUE, 0, -1)
+    message = _decoded(raw)
+    assert message["headers"]["id"] == task_id
+    assert message["body"][1] == {"workspace_id": 7, "message_id": 3}
+
+
+@pytest.mark.parametrize("why", ["another broker", "redis down"])
+def test_publish_falls_back_to_apply_async(
+    broker: redis.Redis, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    sent: list[tuple[dict[str, Any], str]] = []
+
+    class Sent:
+        id = "t-kombu"
+
+    def apply_async(kwargs: dict[str, Any], queue: str) -> Sent:
+        sent.append((kwargs, queue))
+        return Sent()
+
+    monkeypatch.setattr(tasks.on_message, "apply_async", apply_async)
+    if why == "another broker":
+        monkeypatch.setattr(settings, "CELERY_BROKER_URL", "redis://broker.internal:6379/1")
+    else:
+
+        def down(*args: Any, **kwargs: Any) -> None:
+            raise redis.ConnectionError("gone")
+
+        monkeypatch.setattr(redis.Redis, "lpush", down)
+
+    assert enqueue.publish(tasks.on_message, {"message_id": 3}, TEST_QUEUE) == "t-kombu"
+    assert sent == [({"message_id": 3}, TEST_QUEUE)]
+    assert broker.llen(TEST_QUEUE) == 0
 
 
 def test_a_message_alone_is_one_task(
