@@ -156,10 +156,14 @@ class Stack:
         )
         manage = [sys.executable, str(ROOT / "manage.py")]
         _say("migrate (owner role) + seed_demo")
-        for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--origin", ORIGIN]):
-            subprocess.run(
-                manage + command, env=owner, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-            )
+        try:
+            for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--origin", ORIGIN]):
+                subprocess.run(
+                    manage + command, env=owner, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+                )
+        except BaseException:  # main() never gets a Stack to stop: the servers would outlive us
+            self.services.stop()
+            raise
         self.daphne: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
         self.port = 0
