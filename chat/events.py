@@ -81,7 +81,7 @@ class Outbox:
 
     sends: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     inbox: dict[int, set[int]] = field(default_factory=dict)
-    #: Committed side jobs (hooks.after_commit), run on a background thread after the sends.
+    #: Committed side jobs (hooks.after_commit), handed to a background thread before the sends.
     jobs: list[Callable[[], object]] = field(default_factory=list)
     #: The write has committed already and no Django transaction is involved (chat/fastpath.py
     #: on the event loop): events go straight into the box.
@@ -162,7 +162,9 @@ async def _send_group(layer: Any, group: str, events: list[dict[str, Any]]) -> N
 
 
 async def flush(box: Outbox) -> None:
-    """Send an outbox from the event loop: groups concurrently, each group in order."""
+    """Send an outbox from the event loop: groups concurrently, each group in order. The side
+    jobs (the AI enqueue: one LPUSH, ai/enqueue.py) are handed to their thread first, so the AI
+    pipeline's clock does not wait for the broadcasts' Redis round trip."""
     if not box:
         return
     layer = get_channel_layer()
@@ -170,14 +172,14 @@ async def flush(box: Outbox) -> None:
         if box.jobs:
             _run_jobs(box.jobs)
         return
+    if box.jobs:
+        asyncio.get_running_loop().run_in_executor(_jobs_executor(), _run_jobs, list(box.jobs))
     by_group: dict[str, list[dict[str, Any]]] = {}
     for group, event in box.sends:
         by_group.setdefault(group, []).append(event)
     await asyncio.gather(*(_send_group(layer, g, evs) for g, evs in by_group.items()))
     for workspace_id, conversation_ids in box.inbox.items():
         _inbox_batcher(layer).note(workspace_id, conversation_ids)
-    if box.jobs:
-        asyncio.get_running_loop().run_in_executor(_jobs_executor(), _run_jobs, list(box.jobs))
 
 
 @lru_cache(maxsize=1)
