@@ -20,7 +20,14 @@ from typing import Any
 from django.utils import timezone
 
 from ai import pipeline, prompts, selectors
-from ai.features.common import Clock, call_router, json_object, known_workspace, push
+from ai.features.common import (
+    Clock,
+    call_router,
+    json_object,
+    known_workspace,
+    push,
+    saved_reply_candidates,
+)
 from ai.models import AgentProfile, AIArtifact, AIFeatureSettings, ConversationAIState
 from ai.models.artifacts import ArtifactKind, ArtifactStatus
 from ai.router import HANDOFF_MARKER, CompletionRequest
@@ -31,7 +38,6 @@ from redaction.pseudonymize import REDACTED_MARK
 from redaction.types import RedactionFailed
 
 REPLY_MAX_CHARS = 1500
-MAX_CANDIDATES = 50
 
 ASKS_FOR_HUMAN = re.compile(
     r"\b(?:human|real person|live (?:agent|person|chat)|representative|operator|"
@@ -274,11 +280,7 @@ def _answer(
         transcript = pipeline.load_transcript(
             conversation.pk, upto_seq=message.seq, include_private=False, conversation=conversation
         )
-    candidates = (
-        saved_replies[:MAX_CANDIDATES]
-        if saved_replies is not None
-        else list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
-    )
+    candidates = saved_reply_candidates(saved_replies)
     clock.mark("transcript")
     items = (
         pipeline.transcript_items(transcript)

@@ -40,6 +40,17 @@ class Clock:
         return {**self.marks, "total": (time.perf_counter() - self.started) * 1000}
 
 
+#: Saved replies offered to the model as candidates (agent and suggestions).
+MAX_CANDIDATES = 50
+
+
+def saved_reply_candidates(saved_replies: list[str] | None) -> list[str]:
+    """The candidates: those the task read already (``message_context``), else a read."""
+    if saved_replies is not None:
+        return saved_replies[:MAX_CANDIDATES]
+    return list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
+
+
 def known_workspace(message: Message) -> Workspace | None:
     """The message's workspace row when this task has it already (``message_pipeline_run``)."""
     return message.workspace if Message.workspace.is_cached(message) else None

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ai import pipeline, prompts, selectors
-from ai.features.common import Clock, call_router, finish_blocked, known_workspace, push
+from ai import pipeline, prompts
+from ai.features.common import (
+    Clock,
+    call_router,
+    finish_blocked,
+    known_workspace,
+    push,
+    saved_reply_candidates,
+)
 from ai.models import AIArtifact, AIFeatureSettings
 from ai.models.artifacts import ArtifactKind, ArtifactStatus
 from ai.router import CompletionRequest
@@ -18,7 +25,6 @@ from chat.models import ConversationStatus, Message
 from redaction.types import RedactionFailed
 
 MAX_DRAFTS = 3
-MAX_CANDIDATES = 50
 DRAFT_MAX_CHARS = 1500
 
 
@@ -64,11 +70,7 @@ def run_suggestions(
         transcript = pipeline.load_transcript(
             conversation.pk, upto_seq=message.seq, include_private=True, conversation=conversation
         )
-    candidates = (
-        saved_replies[:MAX_CANDIDATES]
-        if saved_replies is not None
-        else list(selectors.saved_replies().values_list("body", flat=True)[:MAX_CANDIDATES])
-    )
+    candidates = saved_reply_candidates(saved_replies)
     clock.mark("transcript")
     items = pipeline.transcript_items(transcript) + [(c, "system") for c in candidates]
     try:
