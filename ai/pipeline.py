@@ -210,9 +210,7 @@ def redact_texts(
     for (_text, source), result in zip(items, results, strict=True):
         for entity in result.entities:
             counts[entity.type] += 1
-        for placeholder in (
-            PLACEHOLDER.findall_full(result.text) if False else _placeholders(result.text)
-        ):
+        for placeholder in _placeholders(result.text):
             if placeholder in stored or placeholder not in result.mapping:
                 continue
             # A value the visitor wrote anywhere is theirs to see again.

@@ -116,9 +116,9 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
         self._pubsub = pubsub
 
     async def publish(self, channel: str, message: bytes) -> None:
-        """Without the base class's lock: it serialised every publish of the process behind one
-        asyncio lock (a Redis round trip each) although the client has a connection pool and
-        ``_ensure_redis`` never awaits. Subscribing keeps the lock."""
+        """Over the pipelined publisher (chat/layer_wire.py) where the host allows; otherwise
+        through redis-py's client without the base class's lock (it serialised every publish of
+        the process behind one asyncio lock, a Redis round trip each)."""
         if self._publisher is not None:
             await self._publisher.publish(channel.encode(), message)
             return

@@ -22,7 +22,7 @@ password, then PUBLISH, or SUBSCRIBE / UNSUBSCRIBE / PING. Anything else (TLS wi
 ``rediss://``, Sentinel, a host given as keyword arguments) keeps redis-py's client
 (``wire_url`` returns None).
 
-Failure handling: a lost connection fails every publish in flight with ``PublishFailed`` (the
+Failure handling: a lost connection fails every publish in flight with ``WireError`` (the
 caller sends again, chat/events.py) and the next publish reconnects; if Redis stops answering,
 a watchdog aborts the connection once the oldest publish has waited ``timeout`` seconds (the
 layer's ``socket_timeout``), as redis-py's socket timeout would.
@@ -45,8 +45,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_SECONDS = 15.0
 
 
-class PublishFailed(ConnectionError):
-    """The publish may not have reached Redis (connection lost, error reply, no answer)."""
+class WireError(ConnectionError):
+    """A command may not have taken effect: the connection was lost, Redis answered with an
+    error, or it did not answer in time (a publish that may not have reached Redis, a
+    subscription Redis did not confirm)."""
 
 
 def pack(*parts: bytes) -> bytes:
@@ -108,7 +110,7 @@ class _Wire(asyncio.Protocol):
             if future.done():
                 continue
             if isinstance(reply, hiredis.ReplyError):
-                future.set_exception(PublishFailed(f"Redis answered: {reply}"))
+                future.set_exception(WireError(f"Redis answered: {reply}"))
             else:
                 future.set_result(reply)
 
@@ -116,7 +118,7 @@ class _Wire(asyncio.Protocol):
         self.closed = True
         if not self.lost.done():
             self.lost.set_result(None)
-        error = PublishFailed(f"connection to Redis lost ({exc or 'closed'})")
+        error = WireError(f"connection to Redis lost ({exc or 'closed'})")
         while self.waiting:
             future, _sent = self.waiting.popleft()
             if not future.done():
@@ -125,12 +127,12 @@ class _Wire(asyncio.Protocol):
     def write(self, command: bytes) -> None:
         """A command whose answer is pushed (SUBSCRIBE, UNSUBSCRIBE, PING when subscribed)."""
         if self.closed or self.transport is None:
-            raise PublishFailed("connection to Redis closed")
+            raise WireError("connection to Redis closed")
         self.transport.write(command)
 
     def call(self, command: bytes) -> asyncio.Future[Any]:
         if self.closed or self.transport is None:
-            raise PublishFailed("connection to Redis closed")
+            raise WireError("connection to Redis closed")
         future = self.loop.create_future()
         self.waiting.append((future, self.loop.time()))
         self.transport.write(command)
@@ -302,7 +304,7 @@ class Subscriber:
         try:
             await asyncio.wait_for(confirmed, self.timeout)
         except TimeoutError:
-            raise PublishFailed(f"Redis did not confirm the subscription to {channel!r}") from None
+            raise WireError(f"Redis did not confirm the subscription to {channel!r}") from None
 
     async def unsubscribe(self, channel: bytes) -> None:
         if channel not in self.channels:
@@ -324,7 +326,7 @@ class Subscriber:
         await asyncio.wait_for(self._up.wait(), self.timeout)
         wire = self._wire
         if wire is None or wire.closed:
-            raise PublishFailed("the channel layer's subscriber connection is down")
+            raise WireError("the channel layer's subscriber connection is down")
         return wire
 
     def _push(self, reply: list[Any]) -> None:
@@ -388,7 +390,7 @@ class Subscriber:
             if wire.loop.time() - wire.heard > interval:
                 try:
                     wire.write(pack(b"PING"))
-                except PublishFailed:
+                except WireError:
                     return
 
     async def close(self) -> None:

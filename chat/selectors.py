@@ -169,11 +169,6 @@ def inbox_unread_for(feed: dict[str, Any], conversation_id: int, user_id: int) -
     return int(counts["users"].get(str(user_id), counts["default"]))
 
 
-def inbox_row_for(feed: dict[str, Any], row: dict[str, Any], user_id: int) -> dict[str, Any]:
-    """One operator's form of a row of ``inbox_feed``."""
-    return {**row, "unread": inbox_unread_for(feed, row["id"], user_id)}
-
-
 #: Rows of recent ``chat.inbox`` events encoded as JSON, per event ``batch`` id: every operator
 #: socket of the process receives the same event, and only ``unread`` differs between them.
 _encoded_rows: OrderedDict[str, list[str]] = OrderedDict()

@@ -15,7 +15,7 @@ import redis
 from django.conf import settings
 from redis.connection import Connection
 
-from chat.layer_wire import Publisher, PublishFailed, Subscriber, pack
+from chat.layer_wire import Publisher, Subscriber, WireError, pack
 
 WAIT = 5.0
 
@@ -84,7 +84,7 @@ async def test_auth_with_the_urls_user_and_password() -> None:
     bad = Publisher(_with_credentials(_address(), user, "wrong"))
     try:
         assert await good.publish(channel.encode(), b"hello") == 1
-        with pytest.raises(PublishFailed, match="WRONGPASS"):
+        with pytest.raises(WireError, match="WRONGPASS"):
             await bad.publish(channel.encode(), b"not sent")
         assert bad._wire is None  # a refused login is not kept as the connection
         assert await asyncio.to_thread(_received, pubsub) == [b"hello"]
@@ -131,7 +131,7 @@ async def test_a_redis_that_stops_answering_fails_the_publish_after_the_timeout(
     port = server.sockets[0].getsockname()[1]
     publisher = Publisher(f"redis://127.0.0.1:{port}/0", timeout=0.3)
     try:
-        with pytest.raises(PublishFailed, match="lost"):
+        with pytest.raises(WireError, match="lost"):
             await asyncio.wait_for(publisher.publish(b"c", b"never answered"), WAIT)
     finally:
         await publisher.close()
@@ -261,7 +261,7 @@ async def test_subscriber_drops_a_connection_that_goes_silent_and_connects_again
     heard = _Heard()
     subscriber = _subscriber(heard, f"redis://127.0.0.1:{port}/0", timeout=0.3)
     try:
-        with pytest.raises(PublishFailed, match="did not confirm"):
+        with pytest.raises(WireError, match="did not confirm"):
             await subscriber.subscribe(b"c")
         await asyncio.wait_for(_until(lambda: len(accepted) >= 2), WAIT)
         assert heard.reconnects >= 1
